@@ -1,0 +1,151 @@
+"""Split a YAML front matter block off an article and check the fields the digest knows."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .dates import parse_iso_date
+from .errors import DigestError, DigestErrors
+
+_OPENING = re.compile(r"---[ \t]*\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+KNOWN_FIELDS = ("title", "source", "date", "url")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The checked front matter of one file."""
+
+    title: str | None
+    source: str | None
+    date: datetime.date | None
+    url: str | None
+    extra: tuple[tuple[str, Any], ...]  # fields the digest does not know, in file order
+    warnings: tuple[DigestError, ...]  # one per unknown field: kept, but maybe a typo
+    body_line: int  # 1-based line of the file where the body starts
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings, so that a bad date is reported with its line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(text: str, path: str) -> tuple[FrontMatter | None, str]:
+    """Return (front matter or None, body). The text has "\\n" line ends.
+
+    Front matter is a YAML mapping between a first line ``---`` and the next line that is
+    ``---`` or ``...``.
+    """
+    if not _OPENING.match(text):
+        return None, text
+    closing = _CLOSING.search(text, _OPENING.match(text).end())
+    if closing is None:
+        raise DigestError(
+            "front matter opened with '---' is never closed; "
+            "add a line '---' after the last field",
+            path, 1,
+        )
+    yaml_text = text[_OPENING.match(text).end():closing.start()]
+    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    body_line = text.count("\n", 0, body_start) + 1
+    front_matter = parse_front_matter(yaml_text, path)
+    return FrontMatter(**front_matter, body_line=body_line), text[body_start:]
+
+
+def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
+    """Return the checked fields of a front matter block (the text between the ``---`` lines)."""
+    try:
+        node = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        # An unclosed bracket or quote is noticed only at the end; its start is the line to fix.
+        if context is not None and (mark is None or mark.index >= len(yaml_text.rstrip())):
+            mark = context
+        line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the "---"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DigestError(
+            f"front matter is not valid YAML ({problem}); "
+            "write one 'field: value' per line and quote values that contain ': '",
+            path, line,
+        ) from exc
+    if node is None:
+        return {"title": None, "source": None, "date": None, "url": None, "extra": (), "warnings": ()}
+    if not isinstance(node, yaml.MappingNode):
+        raise DigestError(
+            "front matter is not a mapping; write one 'field: value' per line",
+            path, node.start_mark.line + 2,
+        )
+    fields: dict[str, Any] = {"title": None, "source": None, "date": None, "url": None}
+    extra: list[tuple[str, Any]] = []
+    warnings: list[DigestError] = []
+    errors: list[DigestError] = []
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 2
+        key = _construct(key_node, path, line)
+        value = _construct(value_node, path, value_node.start_mark.line + 2)
+        if not isinstance(key, str):
+            errors.append(DigestError(f"front matter field name {key!r} is not text; use a plain word", path, line))
+            continue
+        name = key.strip().lower()
+        if name not in KNOWN_FIELDS:
+            extra.append((key, value))
+            warnings.append(DigestError(
+                f"unknown front matter field '{key}' is kept for templates; "
+                f"if it is a typo, use one of: {', '.join(KNOWN_FIELDS)}",
+                path, line,
+            ))
+            continue
+        try:
+            fields[name] = _check_field(name, value)
+        except ValueError as exc:
+            errors.append(DigestError(str(exc), path, value_node.start_mark.line + 2))
+    if errors:
+        raise DigestErrors(errors) if len(errors) > 1 else errors[0]
+    fields["extra"] = tuple(extra)
+    fields["warnings"] = tuple(warnings)
+    return fields
+
+
+def _construct(node: yaml.Node, path: str, line: int) -> Any:
+    loader = _Loader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise DigestError(f"front matter value cannot be read ({exc}); quote it", path, line) from exc
+    finally:
+        loader.dispose()
+
+
+def _check_field(name: str, value: Any) -> Any:
+    """Return the value of a known field in its type; raise ValueError saying how to fix it."""
+    if value is None:
+        return None
+    if name == "date":
+        if isinstance(value, (int, float)) or not isinstance(value, str):
+            raise ValueError(f"date {value!r} is not a date; use YYYY-MM-DD")
+        try:
+            return parse_iso_date(value)
+        except ValueError:
+            if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}.*", value):
+                raise ValueError(f"date '{value}' is not a real date; use YYYY-MM-DD") from None
+            raise ValueError(f"date '{value}' is not a date; use YYYY-MM-DD") from None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        kind = type(value).__name__
+        kind = {"list": "a list", "dict": "a mapping", "bool": "true/false"}.get(kind, kind)
+        raise ValueError(f"{name} is {kind}, not text; write it as one line of text")
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    return text

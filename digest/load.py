@@ -1,0 +1,337 @@
+"""Article files -> Article records: front matter, inferred metadata, clean body.
+
+Input files are only read, never changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from slugify import slugify
+
+from .body import blocks_and_html_from_markdown, blocks_from_text, html_from_blocks
+from .boilerplate import find_boilerplate
+from .errors import DigestError, DigestErrors
+from .frontmatter import FrontMatter, split_front_matter
+from .header import (
+    find_date_line,
+    find_dateline,
+    find_headline,
+    find_repeats,
+    find_site_header,
+    find_source_prefix,
+    title_from_sentence,
+)
+from .lines import Line, normalized, word_count
+from .model import (
+    FROM_DATELINE,
+    FROM_FILE_NAME,
+    FROM_FIRST_SENTENCE,
+    FROM_FRONT_MATTER,
+    FROM_HEADLINE,
+    FROM_NONE,
+    FROM_SITE_HEADER,
+    FROM_SOURCE_PREFIX,
+    Article,
+    Block,
+    Dateline,
+    Origins,
+    Removal,
+)
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+SLUG_LENGTH = 80
+# How far into the text the header facts may stand: a headline's repeat, a date line, a dateline.
+HEADER_LINES = 3
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The articles of a folder, and what was wrong with the files that could not be read."""
+
+    articles: tuple[Article, ...]  # in source_path order, slugs unique
+    errors: tuple[DigestError, ...]  # one per bad file (or more, when a file has several problems)
+    warnings: tuple[DigestError, ...]
+
+
+def find_article_paths(folder: Path) -> list[Path]:
+    """Return the article files below ``folder``, sorted by their POSIX relative path.
+
+    Sorting by path, not by the listing's order, makes the build independent of the file
+    system. Hidden files and folders (".git", editor backups) are skipped.
+    """
+    paths = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
+            paths.append(path)
+    return sorted(paths, key=lambda path: path.relative_to(folder).as_posix())
+
+
+def load_articles(folder: Path) -> LoadResult:
+    """Return every article below ``folder``; bad files are reported, not skipped silently."""
+    if not folder.is_dir():
+        raise DigestError("articles folder does not exist; create it or pass another folder", folder)
+    articles: list[Article] = []
+    errors: list[DigestError] = []
+    warnings: list[DigestError] = []
+    for path in find_article_paths(folder):
+        try:
+            article, file_warnings = load_article(path, folder)
+        except DigestErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except DigestError as exc:
+            errors.append(exc)
+            continue
+        articles.append(article)
+        warnings.extend(file_warnings)
+    return LoadResult(tuple(assign_slugs(articles)), tuple(errors), tuple(warnings))
+
+
+def load_article(path: Path, root: Path) -> tuple[Article, list[DigestError]]:
+    """Return the article in ``path`` (shown relative to ``root``) and warnings about it."""
+    shown_path = _shown_path(path, root)
+    raw = path.read_bytes()
+    text, warnings = decode_article(raw, shown_path)
+    article, parse_warnings = parse_article(text, path.relative_to(root).as_posix(), shown_path)
+    return replace(article, content_hash=hashlib.sha256(raw).hexdigest()), warnings + parse_warnings
+
+
+def decode_article(raw: bytes, shown_path: str) -> tuple[str, list[DigestError]]:
+    """Return the text of an article file with "\\n" line ends, and warnings."""
+    if not raw.strip():
+        raise DigestError("file is empty; write the article's text in it or delete it", shown_path)
+    if b"\x00" in raw:
+        raise DigestError("file is binary, not text; save the article as UTF-8 text", shown_path)
+    warnings = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        text = raw.decode("cp1252", errors="replace")
+        warnings.append(DigestError(
+            "file is not UTF-8; read it as Windows-1252 (Latin-1). Save it as UTF-8 to be sure",
+            shown_path, line,
+        ))
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def parse_article(text: str, source_path: str, shown_path: str | None = None) -> tuple[Article, list[DigestError]]:
+    """Return the article whose file text is ``text``; ``source_path`` decides Markdown or text.
+
+    Each metadata field is taken, in this order, from the front matter, then from what the
+    page states (headline, site header, source prefix, date line, dateline), and is
+    otherwise left empty: an article without a full date is undated, never given today's.
+    """
+    shown_path = shown_path or source_path
+    front_matter, body = split_front_matter(text, shown_path)
+    body_line = front_matter.body_line if front_matter else 1
+    warnings = list(front_matter.warnings) if front_matter else []
+    lines = [Line(body_line + offset, raw.rstrip()) for offset, raw in enumerate(body.split("\n"))]
+    if not any(line.text.strip() for line in lines):
+        if front_matter:
+            raise DigestError(
+                "file has front matter but no text; write the article under the closing '---'",
+                shown_path, body_line,
+            )
+        raise DigestError("file is empty; write the article's text in it or delete it", shown_path)
+    is_markdown = source_path.lower().endswith(".md")
+    reading = _read_header(lines, front_matter, is_markdown)
+    marks = dict(reading.marks)
+    marks.update(find_boilerplate(reading.lines, marks, reading.site_name))
+    kept = [line if index not in marks else Line(line.number, "") for index, line in enumerate(reading.lines)]
+    if is_markdown:
+        blocks, body_html = blocks_and_html_from_markdown("\n".join(line.text for line in kept), body_line)
+    else:
+        blocks = blocks_from_text(kept)
+        body_html = html_from_blocks(blocks)
+    removed = sorted(
+        [*reading.prefix_removals, *(Removal(rule, reading.lines[i].number, lines[i].text.strip()) for i, rule in marks.items())],
+        key=lambda removal: (removal.line, removal.rule),
+    )
+    dateline, dateline_end = _find_first_dateline(blocks)
+    article = _assemble(source_path, front_matter, reading, blocks, dateline, dateline_end)
+    article = replace(article, body_html=body_html, removed=tuple(removed))
+    if article.url and not article.url.lower().startswith(("http://", "https://")):
+        warnings.append(DigestError(
+            f"url '{article.url}' is not a web address, so it is shown as text, not linked; "
+            "use one that starts with http:// or https://",
+            shown_path,
+        ))
+    return article, warnings
+
+
+@dataclass(frozen=True)
+class _HeaderReading:
+    lines: list[Line]  # the body lines, with a source prefix cut off its line
+    marks: dict[int, str]  # index into lines -> removal rule
+    prefix_removals: list[Removal]
+    site_name: str | None
+    source_prefix: str | None
+    headline: str | None
+    date_line: object  # datetime.date | None
+
+
+def _read_header(lines: list[Line], front_matter: FrontMatter | None, is_markdown: bool) -> _HeaderReading:
+    lines = list(lines)
+    marks: dict[int, str] = {}
+    prefix_removals: list[Removal] = []
+    content = [index for index, line in enumerate(lines) if line.text.strip()]
+    site = find_site_header(lines, content[0])
+    if site is not None:
+        for index in content:
+            if index != site.index and (index - 1 not in marks or word_count(lines[index].text) > 25):
+                break
+            marks[index] = "masthead"
+    content = [index for index in content if index not in marks]
+    source_prefix = headline = date_line = None
+    if content:
+        first = content[0]
+        prefix = None if is_markdown else find_source_prefix(lines[first], first)
+        if prefix is not None:
+            source_prefix = prefix.value
+            line = lines[first]
+            lines[first] = Line(line.number, line.text[len(prefix.removed_text):])
+            prefix_removals.append(Removal("source-prefix", line.number, prefix.value))
+        headline_text = _headline_text(lines[first].text, is_markdown)
+        if headline_text is not None and find_headline(lines, first, content[1:]):
+            title = front_matter.title if front_matter else None
+            if title is None or normalized(title) == normalized(headline_text):
+                headline = headline_text
+                marks[first] = "headline"
+                for index in find_repeats(lines, first, content[1:1 + HEADER_LINES]):
+                    marks[index] = "repeated-headline"
+        for index in [index for index in content if index not in marks][:HEADER_LINES]:
+            found = find_date_line(lines[index].text)
+            if found is not None:
+                date_line = found
+                marks[index] = "date-line"
+                break
+    return _HeaderReading(lines, marks, prefix_removals, site.value if site else None, source_prefix, headline, date_line)
+
+
+def _headline_text(text: str, is_markdown: bool) -> str | None:
+    if not is_markdown:
+        return text.strip()
+    stripped = text.strip()
+    if stripped.startswith("# "):
+        return stripped[2:].strip().rstrip("#").strip()
+    if stripped.startswith("#") or stripped.startswith(("-", "*", ">", "|", "```")):
+        return None  # a lower heading, a list, a quote, a table or code is not a headline
+    return stripped
+
+
+def _find_first_dateline(blocks: list[Block]) -> tuple[Dateline | None, int]:
+    for block in [block for block in blocks if block.kind == "paragraph"][:HEADER_LINES]:
+        found = find_dateline(block.text)
+        if found is not None:
+            return found
+    return None, 0
+
+
+def _assemble(
+    source_path: str,
+    front_matter: FrontMatter | None,
+    reading: _HeaderReading,
+    blocks: list[Block],
+    dateline: Dateline | None,
+    dateline_end: int,
+) -> Article:
+    """Return the article record, each field from the first place that states it."""
+    stated = front_matter or FrontMatter(None, None, None, None, (), (), 1)
+    paragraphs = [block for block in blocks if block.kind == "paragraph"]
+
+    if stated.title:
+        title, title_from = stated.title, FROM_FRONT_MATTER
+    elif reading.headline:
+        title, title_from = reading.headline, FROM_HEADLINE
+    elif paragraphs and (sentence_title := title_from_sentence(_lede_text(paragraphs, dateline, dateline_end))):
+        title, title_from = sentence_title, FROM_FIRST_SENTENCE
+    else:
+        title, title_from = Path(source_path).stem.replace("_", " ").replace("-", " "), FROM_FILE_NAME
+
+    if stated.source:
+        source, source_from = stated.source, FROM_FRONT_MATTER
+    elif reading.site_name:
+        source, source_from = reading.site_name, FROM_SITE_HEADER
+    elif reading.source_prefix:
+        source, source_from = reading.source_prefix, FROM_SOURCE_PREFIX
+    elif dateline is not None and dateline.agency:
+        source, source_from = dateline.agency, FROM_DATELINE
+    else:
+        source, source_from = None, FROM_NONE
+
+    if stated.date:
+        date, date_from = stated.date, FROM_FRONT_MATTER
+    elif reading.date_line:
+        date, date_from = reading.date_line, FROM_DATELINE
+    elif dateline is not None and dateline.year and dateline.month and dateline.day:
+        import datetime
+
+        date, date_from = datetime.date(dateline.year, dateline.month, dateline.day), FROM_DATELINE
+    else:
+        date, date_from = None, FROM_NONE
+
+    return Article(
+        source_path=source_path,
+        slug="",
+        title=title,
+        source=source,
+        date=date,
+        url=stated.url,
+        origins=Origins(title_from, source_from, date_from, FROM_FRONT_MATTER if stated.url else FROM_NONE),
+        dateline=dateline,
+        blocks=tuple(blocks),
+        body_html="",
+        removed=(),
+        extra=stated.extra,
+    )
+
+
+def _lede_text(paragraphs: list[Block], dateline: Dateline | None, dateline_end: int) -> str:
+    """Return the first paragraph's text after its dateline, if it opens with one."""
+    text = paragraphs[0].text
+    if dateline is not None and text.startswith(dateline.text.split(",")[0]):
+        return text[dateline_end:]
+    return text
+
+
+def assign_slugs(articles: list[Article]) -> list[Article]:
+    """Return the articles with unique slugs made from their titles.
+
+    When titles collide, the article whose source path sorts first keeps the plain slug and
+    each other one gets a suffix from a hash of its own path, so a slug never depends on
+    which other files happen to be in the folder, beyond the collision itself.
+    """
+    wanted = [make_slug(article.title) for article in articles]
+    claimed: dict[str, str] = {}
+    result = []
+    for article, slug in sorted(zip(articles, wanted), key=lambda pair: pair[0].source_path):
+        if slug in claimed:
+            suffix = hashlib.sha1(article.source_path.encode()).hexdigest()[:6]
+            slug = f"{slug[: SLUG_LENGTH - 7]}-{suffix}"
+        claimed[slug] = article.source_path
+        result.append(replace(article, slug=slug))
+    return result
+
+
+def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
+    """Return the URL slug of ``text``: ASCII, lower case, cut at a word, never empty."""
+    slug = slugify(text)
+    if len(slug) > max_length:
+        cut = slug.rfind("-", 0, max_length + 1)
+        slug = slug[: cut if cut > 0 else max_length]
+    return slug or "article"
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    """Return the path as the user will recognise it in a message."""
+    try:
+        return (root.name + "/" + path.relative_to(root).as_posix()) if root.name else path.as_posix()
+    except ValueError:
+        return path.as_posix()

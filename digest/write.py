@@ -1,0 +1,137 @@
+"""The only module that writes to the output folder.
+
+A build is written into a staging folder beside the output folder and swapped in only when
+complete, so an interrupted build leaves the previous site as it was. A manifest lists the
+files the digest wrote; a file in the output folder that is not on it was put there by
+someone else, and the build refuses to replace it rather than lose it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import urls
+from .errors import DigestError
+
+MANIFEST = ".digest-manifest.json"
+_RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
+
+
+def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
+    """Raise DigestError when ``out_dir`` is a folder the build must never replace.
+
+    ``protected`` names folders (the articles, the project) that the output folder may not
+    be, nor contain.
+    """
+    target = out_dir.resolve()
+    forbidden = {Path("/").resolve(): "the file system root", Path.home().resolve(): "your home folder"}
+    for name, folder in protected.items():
+        forbidden[folder.resolve()] = name
+    for folder, name in forbidden.items():
+        if target == folder or target in folder.parents:
+            raise DigestError(
+                f"output folder {out_dir} is {name} or contains it; choose a folder of its own, such as site/",
+                out_dir,
+            )
+    if target.exists() and not target.is_dir():
+        raise DigestError("output path is a file, not a folder; choose another output folder", out_dir)
+    if target.is_dir() and any(target.iterdir()):
+        written = _read_manifest(target)
+        if written is None:
+            raise DigestError(
+                "output folder is not empty and was not written by digest; "
+                "empty it, or choose another output folder, so that nothing in it is lost",
+                out_dir,
+            )
+        stray = sorted(
+            path.relative_to(target).as_posix()
+            for path in target.rglob("*")
+            if path.is_file() and path.relative_to(target).as_posix() not in written | {MANIFEST}
+        )
+        if stray:
+            shown = ", ".join(stray[:5]) + (f" and {len(stray) - 5} more" if len(stray) > 5 else "")
+            raise DigestError(
+                f"output folder holds files digest did not write ({shown}); "
+                "move them out of the folder, since each build replaces it whole",
+                out_dir,
+            )
+
+
+def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
+    """Write ``(out_path, content)`` pairs as the new site in ``out_dir``; return the count.
+
+    Files are written into a staging folder first; the old site is replaced only after the
+    last file is written.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
+    staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
+    staging.mkdir()
+    written: list[str] = []
+    try:
+        for out_path, content in files:
+            urls.check_out_path(out_path)
+            path = staging / out_path
+            if path.exists():
+                raise DigestError(f"two outputs were written to {out_path}; rename one of them")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            written.append(out_path)
+        manifest = json.dumps({"files": sorted(written)}, indent=0).encode()
+        (staging / MANIFEST).write_bytes(manifest)
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(written)
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging)  # now holds the previous site
+        return
+    # Without an atomic exchange, the old site stays reachable under a known name until
+    # the new one is in place; _remove_leftovers restores it if the build dies in between.
+    previous = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
+    out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); return False where that is not possible."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Clear the staging folders of builds that were killed, restoring a half-swapped site."""
+    for leftover in sorted(out_dir.parent.glob(f".{out_dir.name}.previous-*")):
+        if not out_dir.exists():
+            leftover.rename(out_dir)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _read_manifest(out_dir: Path) -> set[str] | None:
+    try:
+        return set(json.loads((out_dir / MANIFEST).read_text())["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,97 @@
+"""Planning the pages: orders, groups, counts, links and path collisions."""
+
+import datetime
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from digest.errors import DigestError
+from digest.load import load_articles
+from digest.site import Page, Settings, check_collisions, plan_site
+from digest.tag import compile_matcher, tag_article
+from digest.taxonomy import load_taxonomy
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def tagged(taxonomy):
+    matcher = compile_matcher(taxonomy)
+    return [tag_article(article, matcher) for article in load_articles(ARTICLES).articles]
+
+
+@pytest.fixture(scope="module")
+def plan(tagged, taxonomy):
+    return plan_site(tagged, taxonomy, Settings())
+
+
+def pages_by_path(plan):
+    return {page.out_path: page for page in plan.pages}
+
+
+def test_index_lists_articles_newest_first(plan):
+    dates = [item.date for item in pages_by_path(plan)["index.html"].context.items]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 5
+
+
+@pytest.mark.parametrize("slug, count", [("russia", 5), ("turkey", 5), ("syria", 5), ("kurds", 2), ("idlib", 3),
+                                         ("euphrates", 2)])
+def test_topic_pages_count_their_articles(plan, slug, count):
+    context = pages_by_path(plan)[f"topics/{slug}.html"].context
+    assert context.article_count == count == len(context.entries)
+
+
+def test_topics_overview_groups_actors_and_places(plan):
+    groups = dict(pages_by_path(plan)["topics/index.html"].context.groups)
+    assert [link.name for link in groups["Actors"]] == ["Russia", "Turkey", "Syria", "Kurds"]
+    assert [link.name for link in groups["Places"]] == ["Idlib", "Euphrates"]
+
+
+def test_every_date_has_a_page_and_the_archive_groups_years_and_months(plan):
+    paths = pages_by_path(plan)
+    for day in ["2015/11/25", "2017/01/20", "2018/12/24", "2019/08/26", "2020/02/19"]:
+        assert f"archive/{day}.html" in paths
+        assert f"archive/{day[:7]}/index.html" in paths and f"archive/{day[:4]}/index.html" in paths
+    years = [year.year for year in paths["archive/index.html"].context.years]
+    assert years == [2020, 2019, 2018, 2017, 2015]
+    assert "archive/undated.html" not in paths and not plan.has_undated
+
+
+def test_previous_and_next_follow_dates(plan):
+    paths = pages_by_path(plan)
+    oldest = next(page for page in plan.pages if page.template == "article.html" and page.context.article.date
+                  == datetime.date(2015, 11, 25))
+    assert oldest.context.previous is None
+    assert oldest.context.next.date == datetime.date(2017, 1, 20)
+    newest = paths[oldest.context.next.out_path]
+    assert newest.context.previous.out_path == oldest.out_path
+
+
+def test_undated_articles_get_the_undated_page_and_go_last(tagged, taxonomy):
+    undated = replace(tagged[0], date=None, slug="undated-one")
+    plan = plan_site([*tagged, undated], taxonomy, Settings())
+    paths = pages_by_path(plan)
+    assert plan.has_undated
+    assert [item.out_path for item in paths["archive/undated.html"].context.items] == ["articles/undated-one.html"]
+    assert paths["index.html"].context.items[-1].out_path == "articles/undated-one.html"
+
+
+def test_evidence_highlights_the_matched_alias(plan):
+    page = pages_by_path(plan)["articles/turkey-plans-to-cooperate-with-russia-in-syria.html"]
+    kurds = next(evidence for evidence in page.context.evidence if evidence.topic.slug == "kurds")
+    highlighted = {text for sentence in kurds.sentences for text, is_match in sentence.parts if is_match}
+    assert "Kurdish" in highlighted and "Kurds" in highlighted
+    assert all(sentence.out_path.startswith(page.out_path + "#p") for sentence in kurds.sentences)
+
+
+def test_two_pages_claiming_one_path_is_an_error_naming_both():
+    pages = [Page("topics/index.html", "topic.html", "x", None, "topic 'index' in the taxonomy"),
+             Page("topics/index.html", "topics.html", "Topics", None, "the topics overview")]
+    with pytest.raises(DigestError, match="topic 'index' in the taxonomy and the topics overview"):
+        check_collisions(pages)
