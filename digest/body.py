@@ -10,10 +10,15 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
+from .errors import DigestError
 from .lines import Line, ends_sentence, is_headline_like
 from .model import Block
 
 HEADING_WORDS = 15
+# The only links an article may carry. Anything else is shown as the Markdown text it is:
+# "javascript:" would run, and a relative or root-relative link points into the digest's own
+# site, where the article's neighbours are not.
+LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def block_id(index: int) -> str:
@@ -64,33 +69,58 @@ def _make_markdown() -> MarkdownIt:
     markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # An image would load from another site: the digest has no external assets.
     markdown.disable("image")
+    markdown.validateLink = lambda url: url.strip().lower().startswith(LINK_SCHEMES)
     return markdown
 
 
 _MARKDOWN = _make_markdown()
 
 
-def blocks_and_html_from_markdown(source: str, first_line: int) -> tuple[list[Block], str]:
-    """Return the blocks and HTML of a Markdown body that starts at line ``first_line``."""
+def blocks_and_html_from_markdown(source: str, first_line: int, path: str | None = None) -> tuple[list[Block], str]:
+    """Return the blocks and HTML of a Markdown body that starts at line ``first_line`` of ``path``."""
     tokens = _MARKDOWN.parse(source)
+    _check_nesting(tokens, first_line, path)
     blocks: list[Block] = []
+    previous_level = 1  # the page's title is its only h1
+    top_level = min((int(token.tag[1]) for token in tokens if token.type == "heading_open"), default=1)
     for position, token in enumerate(tokens):
         if token.type not in ("heading_open", "paragraph_open"):
             continue
         inline = tokens[position + 1]
         text = " ".join(_plain_text(inline).split())
+        closing = tokens[_closing_of(tokens, position)]
+        if token.type == "heading_open":
+            # The body's top heading level becomes h2, and no heading skips a level, so that the
+            # outline stays valid whatever levels the Markdown uses; an empty heading is left out.
+            level = min(int(token.tag[1]) - top_level + 2, previous_level + 1, 6)
+            token.tag = closing.tag = f"h{level}"
+            token.hidden = closing.hidden = not text
+            previous_level = level if text else previous_level
         if not text:
             continue
         line = first_line + (token.map[0] if token.map else 0)
         kind = "heading" if token.type == "heading_open" else "paragraph"
         _anchor_of(tokens, position).attrSet("id", block_id(len(blocks)))
         blocks.append(Block(kind, text, line))
-        if kind == "heading":
-            # The page's title is its only h1; body headings start at h2.
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = tokens[_closing_of(tokens, position)].tag = f"h{level}"
     html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
     return blocks, html.strip()
+
+
+def _check_nesting(tokens: list[Token], first_line: int, path: str | None) -> None:
+    """Raise DigestError where quotes and lists nest deeper than markdown-it renders.
+
+    At its nesting limit markdown-it silently drops the rest of the body; that happens once
+    a quote or list opens on the last level but one.
+    """
+    deepest = _MARKDOWN.options["maxNesting"] - 1
+    for token in tokens:
+        if token.nesting == 1 and token.level >= deepest and token.type not in ("paragraph_open", "heading_open"):
+            line = first_line + (token.map[0] if token.map else 0)
+            raise DigestError(
+                f"Markdown quotes and lists are nested too deeply here (over {deepest // 2} lists or "
+                f"{deepest} quotes inside each other), and the rest would be lost; flatten them",
+                path, line,
+            )
 
 
 def _anchor_of(tokens: list[Token], position: int) -> Token:

@@ -11,6 +11,7 @@ from dataclasses import asdict
 
 from . import urls
 from .model import Article, Taxonomy
+from .quotes import extract_quotations
 
 SCHEMA = "digest-articles/1"
 
@@ -63,5 +64,20 @@ def _article_record(article: Article, taxonomy: Taxonomy) -> dict:
             for tag in article.tags
         ],
         "removed": [{"line": removal.line, "rule": removal.rule, "text": removal.text} for removal in article.removed],
+        "quotes": [
+            {
+                "text": quotation.text,
+                "speaker": quotation.speaker.name if quotation.speaker else None,
+                "person": quotation.speaker.slug if quotation.speaker else None,
+                "actor": quotation.speaker.actor if quotation.speaker else None,
+                "attribution": quotation.attribution,
+                "how": quotation.how,
+                "resolved_from": quotation.resolved_from,
+                "block": quotation.block,
+                "start": quotation.start,
+                "end": quotation.end,
+            }
+            for quotation in extract_quotations(article, taxonomy)
+        ],
         "extra": {key: value for key, value in article.extra},
     }

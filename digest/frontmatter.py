@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,14 @@ _OPENING = re.compile(r"---[ \t]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 KNOWN_FIELDS = ("title", "source", "date", "url")
+# Characters that are not text and that HTML forbids: C0 controls other than tab and line
+# feed (carriage returns are already line ends), DEL, C1 controls and Unicode noncharacters.
+# A file's text is cleared of them when it is read; YAML escapes ("\x07") can still make them.
+NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,45 @@ class FrontMatter:
     body_line: int  # 1-based line of the file where the body starts
 
 
+# Front matter is a few plain fields. Deeper nesting than this is not an article's metadata,
+# and PyYAML composes nodes recursively, so a hostile "[[[[..." would otherwise overflow the stack.
+MAX_DEPTH = 32
+# An explicit tag asks PyYAML to build a typed value (!!timestamp, !!set, !!binary); its
+# constructors fail on bad text with arbitrary exceptions, and no field needs one. "!!str"
+# only forces text, and "!" is YAML's "no tag".
+_ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
+
+
+class _Refused(yaml.composer.ComposerError):
+    """Valid YAML that front matter does not allow; ``problem`` says what and how to fix it."""
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so that a bad date is reported with its line."""
+    """SafeLoader that leaves dates as strings, so that a bad date is reported with its line.
+
+    It also refuses what a front matter block never needs and an attacker could use: aliases
+    (``*a``, which can expand a few lines into billions of values), explicit tags and deep
+    nesting. Each refusal is reported with its line, like a syntax error.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(None, None, f"uses the alias *{event.anchor}; write the value out instead", event.start_mark)
+        if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(None, None, f"uses the tag {tag}; remove it (quote the value to keep it as text)",
+                           event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(None, None, f"nests values more than {MAX_DEPTH} levels deep; flatten them",
+                           event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -74,7 +120,9 @@ def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
         if context is not None and (mark is None or mark.index >= len(yaml_text.rstrip())):
             mark = context
         line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the "---"
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, _Refused):
+            raise DigestError(f"front matter {problem}", path, line) from exc
         raise DigestError(
             f"front matter is not valid YAML ({problem}); "
             "write one 'field: value' per line and quote values that contain ': '",
@@ -91,16 +139,28 @@ def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
     extra: list[tuple[str, Any]] = []
     warnings: list[DigestError] = []
     errors: list[DigestError] = []
+    seen: dict[str, int] = {}  # field name -> line, so that a repeated field is not silently lost
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 2
-        key = _construct(key_node, path, line)
-        value = _construct(value_node, path, value_node.start_mark.line + 2)
+        try:
+            key = _construct(key_node, path, line)
+            value = _construct(value_node, path, value_node.start_mark.line + 2)
+        except DigestError as exc:
+            errors.append(exc)
+            continue
         if not isinstance(key, str):
             errors.append(DigestError(f"front matter field name {key!r} is not text; use a plain word", path, line))
             continue
         name = key.strip().lower()
+        if name in seen:
+            errors.append(DigestError(
+                f"front matter field '{key}' is given twice (first on line {seen[name]}); keep one of them",
+                path, line,
+            ))
+            continue
+        seen[name] = line
         if name not in KNOWN_FIELDS:
-            extra.append((key, value))
+            extra.append((key, _plain_value(value)))
             warnings.append(DigestError(
                 f"unknown front matter field '{key}' is kept for templates; "
                 f"if it is a typo, use one of: {', '.join(KNOWN_FIELDS)}",
@@ -123,9 +183,26 @@ def _construct(node: yaml.Node, path: str, line: int) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DigestError(f"front matter value cannot be read ({problem}); quote it", path, line) from exc
+    except ValueError as exc:
+        # PyYAML's resolvers accept a few numbers that its constructors cannot convert ("0b_", "._").
         raise DigestError(f"front matter value cannot be read ({exc}); quote it", path, line) from exc
     finally:
         loader.dispose()
+
+
+def _plain_value(value: Any) -> Any:
+    """Return ``value`` as plain JSON data: text keys, and no NaN or infinity, which JSON lacks."""
+    if isinstance(value, dict):
+        return {str(key): _plain_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_value(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return NOT_TEXT.sub("", value)
+    return value
 
 
 def _check_field(name: str, value: Any) -> Any:
@@ -145,7 +222,7 @@ def _check_field(name: str, value: Any) -> Any:
         kind = type(value).__name__
         kind = {"list": "a list", "dict": "a mapping", "bool": "true/false"}.get(kind, kind)
         raise ValueError(f"{name} is {kind}, not text; write it as one line of text")
-    text = " ".join(str(value).split())
+    text = " ".join(NOT_TEXT.sub("", str(value)).split())
     if not text:
         return None
     return text

@@ -6,15 +6,19 @@ Input files are only read, never changed.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from slugify import slugify
 
 from .body import blocks_and_html_from_markdown, blocks_from_text, html_from_blocks
 from .boilerplate import find_boilerplate
 from .errors import DigestError, DigestErrors
-from .frontmatter import FrontMatter, split_front_matter
+from .frontmatter import NOT_TEXT, FrontMatter, split_front_matter
 from .header import (
     find_date_line,
     find_dateline,
@@ -43,6 +47,15 @@ from .model import (
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 SLUG_LENGTH = 80
+# A long news feature is under 100 kB. Two megabytes leave room for transcripts and reports
+# and keep one file under about two seconds; a bigger file is a dump, not an article.
+MAX_ARTICLE_BYTES = 2_000_000
+# A whole article pasted as one line is some tens of thousands of characters; a longer line
+# is data (an inline image, a script, a minified page), never prose to publish.
+MAX_LINE_CHARS = 100_000
+# ASCII characters that may not stand in a URL (RFC 3986); pasted addresses carry them, and
+# a link is valid only with them percent-encoded. Other non-ASCII text is left for the browser.
+_URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
 # How far into the text the header facts may stand: a headline's repeat, a date line, a dateline.
 HEADER_LINES = 3
 
@@ -56,30 +69,62 @@ class LoadResult:
     warnings: tuple[DigestError, ...]
 
 
-def find_article_paths(folder: Path) -> list[Path]:
-    """Return the article files below ``folder``, sorted by their POSIX relative path.
+def find_article_paths(folder: Path) -> tuple[list[Path], list[DigestError]]:
+    """Return the article files below ``folder`` sorted by POSIX relative path, and link errors.
 
     Sorting by path, not by the listing's order, makes the build independent of the file
-    system. Hidden files and folders (".git", editor backups) are skipped.
+    system. Hidden files and folders (".git", editor backups) are skipped. A symbolic link
+    is followed only when it stays inside ``folder``: one that leads out of it, or nowhere,
+    is an error, so that a build never publishes a file from elsewhere by accident.
     """
-    paths = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
-            paths.append(path)
-    return sorted(paths, key=lambda path: path.relative_to(folder).as_posix())
+    root = Path(os.path.realpath(folder))
+    paths: list[Path] = []
+    errors: list[DigestError] = []
+    for directory, folder_names, file_names in os.walk(folder):
+        # os.walk does not enter linked folders; their links are checked like files.
+        folder_names[:] = sorted(name for name in folder_names if not name.startswith("."))
+        for name in [*folder_names, *file_names]:
+            path = Path(directory, name)
+            is_article = name in file_names and path.suffix.lower() in ARTICLE_SUFFIXES
+            if name.startswith(".") or not (is_article or path.is_symlink()):
+                continue
+            problem = _link_problem(path, root) if path.is_symlink() else None
+            if problem is None and is_article and not path.is_file():
+                problem = "is not a regular file (a pipe, socket or device); remove it"
+            if problem is not None:
+                errors.append(DigestError(problem, _shown_path(path, folder)))
+            elif is_article:
+                paths.append(path)
+    return sorted(paths, key=lambda path: path.relative_to(folder).as_posix()), errors
 
 
-def load_articles(folder: Path) -> LoadResult:
-    """Return every article below ``folder``; bad files are reported, not skipped silently."""
+def _link_problem(link: Path, root: Path) -> str | None:
+    """Return what is wrong with a symbolic link below ``root``, or None if it may be followed."""
+    target = Path(os.path.realpath(link))
+    if not os.path.exists(target):
+        return f"symbolic link leads nowhere ({os.readlink(link)}); remove it or fix its target"
+    if target != root and root not in target.parents:
+        return (
+            f"symbolic link leads out of the articles folder, to {target}; digest does not follow "
+            "it, so that no file from elsewhere is published by accident. Copy the file in instead"
+        )
+    return None
+
+
+def load_articles(folder: Path, on_file: Callable[[int, int], None] | None = None) -> LoadResult:
+    """Return every article below ``folder``; bad files are reported, not skipped silently.
+
+    ``on_file(done, total)`` is told how far the loading is, for a progress bar.
+    """
     if not folder.is_dir():
         raise DigestError("articles folder does not exist; create it or pass another folder", folder)
     articles: list[Article] = []
-    errors: list[DigestError] = []
+    paths, link_errors = find_article_paths(folder)
+    errors: list[DigestError] = list(link_errors)
     warnings: list[DigestError] = []
-    for path in find_article_paths(folder):
+    for done, path in enumerate(paths):
+        if on_file is not None:
+            on_file(done, len(paths))
         try:
             article, file_warnings = load_article(path, folder)
         except DigestErrors as exc:
@@ -90,13 +135,26 @@ def load_articles(folder: Path) -> LoadResult:
             continue
         articles.append(article)
         warnings.extend(file_warnings)
+    if on_file is not None:
+        on_file(len(paths), len(paths))
     return LoadResult(tuple(assign_slugs(articles)), tuple(errors), tuple(warnings))
 
 
 def load_article(path: Path, root: Path) -> tuple[Article, list[DigestError]]:
     """Return the article in ``path`` (shown relative to ``root``) and warnings about it."""
     shown_path = _shown_path(path, root)
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise DigestError(
+                f"file is {size / 1e6:.1f} MB, more than the {MAX_ARTICLE_BYTES / 1e6:.0f} MB an article may be; "
+                "it is probably not an article: keep only the article's text, or split it",
+                shown_path,
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DigestError(f"file cannot be read ({exc.strerror}); check that it exists and is readable",
+                          shown_path) from exc
     text, warnings = decode_article(raw, shown_path)
     article, parse_warnings = parse_article(text, path.relative_to(root).as_posix(), shown_path)
     return replace(article, content_hash=hashlib.sha256(raw).hexdigest()), warnings + parse_warnings
@@ -106,19 +164,37 @@ def decode_article(raw: bytes, shown_path: str) -> tuple[str, list[DigestError]]
     """Return the text of an article file with "\\n" line ends, and warnings."""
     if not raw.strip():
         raise DigestError("file is empty; write the article's text in it or delete it", shown_path)
-    if b"\x00" in raw:
-        raise DigestError("file is binary, not text; save the article as UTF-8 text", shown_path)
     warnings = []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        text = raw.decode("cp1252", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Windows editors save "Unicode" text as UTF-16, whose ASCII letters hold zero bytes.
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DigestError("file starts like UTF-16 text but is not; save the article as UTF-8 text",
+                              shown_path) from exc
+        warnings.append(DigestError("file is UTF-16; read it as such. Save it as UTF-8 to be sure", shown_path))
+    elif b"\x00" in raw:
+        raise DigestError("file is binary, not text; save the article as UTF-8 text", shown_path)
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            text = raw.decode("cp1252", errors="replace")
+            warnings.append(DigestError(
+                "file is not UTF-8; read it as Windows-1252 (Latin-1). Save it as UTF-8 to be sure",
+                shown_path, line,
+            ))
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    found = NOT_TEXT.search(text)
+    if found:
         warnings.append(DigestError(
-            "file is not UTF-8; read it as Windows-1252 (Latin-1). Save it as UTF-8 to be sure",
-            shown_path, line,
+            f"file holds {len(NOT_TEXT.findall(text))} control character(s) that are not text, "
+            f"the first is U+{ord(found.group()):04X}; they are left out. Remove them to silence this",
+            shown_path, text.count("\n", 0, found.start()) + 1,
         ))
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+        text = NOT_TEXT.sub("", text)
+    return text, warnings
 
 
 def parse_article(text: str, source_path: str, shown_path: str | None = None) -> tuple[Article, list[DigestError]]:
@@ -129,6 +205,7 @@ def parse_article(text: str, source_path: str, shown_path: str | None = None) ->
     otherwise left empty: an article without a full date is undated, never given today's.
     """
     shown_path = shown_path or source_path
+    _check_line_lengths(text, shown_path)
     front_matter, body = split_front_matter(text, shown_path)
     body_line = front_matter.body_line if front_matter else 1
     warnings = list(front_matter.warnings) if front_matter else []
@@ -146,7 +223,7 @@ def parse_article(text: str, source_path: str, shown_path: str | None = None) ->
     marks.update(find_boilerplate(reading.lines, marks, reading.site_name))
     kept = [line if index not in marks else Line(line.number, "") for index, line in enumerate(reading.lines)]
     if is_markdown:
-        blocks, body_html = blocks_and_html_from_markdown("\n".join(line.text for line in kept), body_line)
+        blocks, body_html = blocks_and_html_from_markdown("\n".join(line.text for line in kept), body_line, shown_path)
     else:
         blocks = blocks_from_text(kept)
         body_html = html_from_blocks(blocks)
@@ -163,7 +240,19 @@ def parse_article(text: str, source_path: str, shown_path: str | None = None) ->
             "use one that starts with http:// or https://",
             shown_path,
         ))
+    elif article.url:
+        article = replace(article, url=_URL_UNSAFE.sub(lambda found: quote(found.group()), article.url))
     return article, warnings
+
+
+def _check_line_lengths(text: str, shown_path: str) -> None:
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise DigestError(
+                f"line is {len(line):,} characters long, more than the {MAX_LINE_CHARS:,} a line may hold; "
+                "it is probably pasted data (an image, a script): remove it, or break it into paragraphs",
+                shown_path, number,
+            )
 
 
 @dataclass(frozen=True)
@@ -309,15 +398,31 @@ def assign_slugs(articles: list[Article]) -> list[Article]:
     which other files happen to be in the folder, beyond the collision itself.
     """
     wanted = [make_slug(article.title) for article in articles]
-    claimed: dict[str, str] = {}
+    claimed: set[str] = set()
     result = []
     for article, slug in sorted(zip(articles, wanted), key=lambda pair: pair[0].source_path):
         if slug in claimed:
-            suffix = hashlib.sha1(article.source_path.encode()).hexdigest()[:6]
-            slug = f"{slug[: SLUG_LENGTH - 7]}-{suffix}"
-        claimed[slug] = article.source_path
+            slug = _suffixed_slug(slug, article.source_path, claimed)
+        claimed.add(slug)
         result.append(replace(article, slug=slug))
     return result
+
+
+def _suffixed_slug(slug: str, source_path: str, claimed: set[str]) -> str:
+    """Return ``slug`` with a suffix from the hash of ``source_path`` that no article has claimed.
+
+    A title can spell another article's suffixed slug ("Report 1a2b3c"); a longer piece of
+    the hash, and at last a counter, keep the two pages apart.
+    """
+    digest = hashlib.sha1(source_path.encode()).hexdigest()
+    for length in (6, 12, 40):
+        candidate = f"{slug[: SLUG_LENGTH - length - 1]}-{digest[:length]}"
+        if candidate not in claimed:
+            return candidate
+    counter = 2
+    while f"{candidate}-{counter}" in claimed:
+        counter += 1
+    return f"{candidate}-{counter}"
 
 
 def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:

@@ -8,13 +8,44 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from markupsafe import Markup
 
 from . import __version__, urls
-from .site import Page, SitePlan
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+from .site import Page, Settings, SitePlan
 
 
-def make_environment(template_dirs: list[Path] | None = None) -> Environment:
-    """Return the environment: autoescaping on, and a typo in a template fails the build."""
+def _default_templates_dir() -> Path:
+    # An installed digest carries its templates inside the package (pyproject.toml maps them
+    # there); a source checkout keeps them in the repository's top-level templates/.
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+TEMPLATES_DIR = _default_templates_dir()
+
+
+def template_search_path(user_dir: Path | None) -> list[Path]:
+    """Return the template folders, first match wins: the user's overrides, then digest's own.
+
+    A user overrides one template or asset by putting a file of the same name in their
+    folder; everything else still comes from the defaults, so nothing has to be copied.
+    """
+    if user_dir is None or not user_dir.is_dir() or user_dir.resolve() == TEMPLATES_DIR:
+        return [TEMPLATES_DIR]
+    return [user_dir, TEMPLATES_DIR]
+
+
+def find_asset(template_dirs: list[Path], out_path: str) -> Path:
+    """Return the file for asset ``out_path`` ("assets/style.css") from the first folder that has it."""
+    for folder in template_dirs:
+        if (folder / out_path).is_file():
+            return folder / out_path
+    return TEMPLATES_DIR / out_path
+
+
+def make_environment(template_dirs: list[Path] | None = None, settings: Settings = Settings()) -> Environment:
+    """Return the environment: autoescaping on, and a typo in a template fails the build.
+
+    Every template sees ``settings``, so that a theme can use any of them.
+    """
     environment = Environment(
         loader=FileSystemLoader([str(path) for path in (template_dirs or [TEMPLATES_DIR])]),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -24,9 +55,12 @@ def make_environment(template_dirs: list[Path] | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     environment.globals["link"] = _link
+    environment.globals["settings"] = settings
     environment.globals["generator"] = f"digest {__version__}"
     environment.globals["paths"] = {"index": urls.INDEX, "archive": urls.ARCHIVE, "undated": urls.UNDATED,
-                                    "topics": urls.TOPICS}
+                                    "topics": urls.TOPICS, "search": urls.SEARCH, "feed": urls.FEED,
+                                    "matrix": urls.MATRIX, "timeline": urls.TIMELINE, "voices": urls.VOICES,
+                                    "sources": urls.SOURCES}
     return environment
 
 
@@ -39,8 +73,12 @@ def _link(context, to_path: str) -> str:
 def navigation(plan: SitePlan) -> tuple[tuple[str, str], ...]:
     """Return (label, out_path) for the links every page carries."""
     links = [("Home", urls.INDEX), ("Topics", urls.TOPICS), ("Archive", urls.ARCHIVE)]
+    links += [("Timeline", urls.TIMELINE), ("Actors × places", urls.MATRIX), ("Voices", urls.VOICES),
+              ("Sources", urls.SOURCES)]
     if plan.has_undated:
         links.append(("Undated", urls.UNDATED))
+    # A link as well as the search box, so that the page can be found without a form.
+    links.append(("Search", urls.SEARCH))
     return tuple(links)
 
 

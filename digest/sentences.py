@@ -13,10 +13,11 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-# A candidate end: terminal punctuation, then any closing quotes or brackets, then white space.
-_END = re.compile(r"""[.!?…]+["'»”’)\]]*(?=\s)""")
-# What may start the next sentence: a capital or digit, after any opening quote, bracket or dash.
-_NEXT_START = re.compile(r"""\s+(?=["'«“‘(\[]*(?:[–—-]\s)?[\w])""")
+# A candidate boundary: terminal punctuation, then any closing quotes or brackets (group 1,
+# the end of the sentence), then white space, before what may start the next sentence: a
+# word character after any opening quote, bracket or dash. One expression rather than one
+# per part, because the tagger splits every paragraph that names a topic.
+_BOUNDARY = re.compile(r"""([.!?…][.!?…]*["'»”’)\]]*)\s+(?=["'«“‘(\[]*(?:[–—-]\s)?\w)""")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -27,21 +28,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     dot is a known abbreviation or a single initial ("Feb. 28", "J. Smith").
     """
     spans: list[tuple[int, int]] = []
-    start = _skip_space(text, 0)
-    for match in _END.finditer(text):
-        end = match.end()
+    start = len(text) - len(text.lstrip())
+    for match in _BOUNDARY.finditer(text):
+        end = match.end(1)
         if end <= start:
             continue
-        following = _NEXT_START.match(text, end)
-        if following is None:
-            continue
-        next_char = _first_letter(text, following.end())
+        next_char = _first_letter(text, match.end())
         if next_char is None or not (next_char.isupper() or next_char.isdigit()):
             continue
-        if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
             continue
         spans.append((start, end))
-        start = following.end()
+        start = match.end()
     end = len(text.rstrip())
     if end > start:
         spans.append((start, end))
@@ -63,12 +61,6 @@ def first_sentence(text: str) -> str:
         return ""
     start, end = spans[0]
     return text[start:end]
-
-
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
 
 
 def _first_letter(text: str, position: int) -> str | None:

@@ -7,16 +7,27 @@ in it are site-relative out_paths that the renderer turns into relative URLs.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
 from itertools import groupby
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 from . import urls
 from .boilerplate import BOILERPLATE_RULES
 from .body import block_id
 from .dates import format_date, format_month, format_month_day
 from .errors import DigestError
+from .header import find_dateline
 from .model import Article, Mention, Taxonomy, Topic, TopicTag
+from .related import Related, find_related
 from .sentences import cut_at_sentence
+
+if TYPE_CHECKING:  # story.py plans from this module's records, so it is imported late
+    from .story import AliasRow, QuoteLine
+    from .timeline import Timeline
 
 WORDS_PER_MINUTE = 200
 
@@ -26,7 +37,38 @@ class Settings:
     """What the user may choose about the planned site."""
 
     site_title: str = "News digest"
+    description: str = ""  # one sentence about the site, for search engines and link previews
+    language: str = "en"  # the pages' lang attribute, a BCP 47 tag: screen readers pick their voice by it
     summary_length: int = 300  # characters of the lede shown in lists, cut on a sentence
+    # Where the site is published, e.g. "https://example.org/news/". Feeds need it for
+    # absolute links; sitemap.xml and robots.txt are written only when it is set.
+    site_url: str | None = None
+    page_size: int = 20  # articles on the index and on a topic page before older ones go to numbered pages
+    feed_length: int = 20  # newest dated articles in each Atom feed
+    related_count: int = 5  # related articles listed on each article page
+    search_shard_size: int = 1000  # articles the search index holds in one file; more are split into shards
+
+    def __post_init__(self) -> None:
+        if not _LANGUAGE_TAG.fullmatch(str(self.language)):
+            raise DigestError(f"setting language is {self.language!r}; use a language tag such as en, de or pt-BR")
+        for name, least in _LEAST_VALUES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise DigestError(f"setting {name} is {value!r}; use a whole number of at least {least}")
+        if self.site_url is not None:
+            parts = urlsplit(str(self.site_url))
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+                raise DigestError(
+                    f"setting site_url is {self.site_url!r}, not a web address; use the address the site "
+                    "is published at, such as https://example.org/news/"
+                )
+            # The address names a folder: without the slash, "news" + "index.html" would run together.
+            if not self.site_url.endswith("/"):
+                object.__setattr__(self, "site_url", self.site_url + "/")
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_LEAST_VALUES = {"summary_length": 40, "page_size": 1, "feed_length": 1, "related_count": 0, "search_shard_size": 1}
 
 
 @dataclass(frozen=True)
@@ -85,6 +127,14 @@ class RemovedLine:
 
 
 @dataclass(frozen=True)
+class RelatedItem:
+    """An article related to the one on the page, with the topics they share."""
+
+    item: ArticleItem
+    shared: tuple[TopicLink, ...]  # count: the mentions the two articles share
+
+
+@dataclass(frozen=True)
 class ArticleContext:
     article: Article
     item: ArticleItem
@@ -93,6 +143,23 @@ class ArticleContext:
     removed: tuple[RemovedLine, ...]
     previous: ArticleItem | None  # the next older article
     next: ArticleItem | None  # the next newer article
+    related: tuple[RelatedItem, ...] = ()  # most related first
+    quotations: tuple[QuoteLine, ...] = ()  # who said what, in text order (story.py)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list sits among the others.
+
+    Numbered pages count from the oldest article, so a full page keeps its address and its
+    articles when newer ones are added; the front page shows the newest.
+    """
+
+    number: int | None  # None on the front page
+    first: int  # position of the page's oldest article, counted from the oldest (1-based)
+    last: int  # position of its newest article
+    older_out_path: str | None
+    newer_out_path: str | None  # the next numbered page; from the newest one, the front page
 
 
 @dataclass(frozen=True)
@@ -102,6 +169,7 @@ class ListContext:
     heading: str
     intro: str
     items: tuple[ArticleItem, ...]
+    pager: Pager | None = None  # only on a list split into pages
 
 
 @dataclass(frozen=True)
@@ -118,6 +186,20 @@ class TopicContext:
     mention_count: int
     aliases: tuple[tuple[str, int], ...]  # every alias that matched, with its matches, most first
     entries: tuple[TopicArticle, ...]
+    feed_out_path: str = ""  # the topic's Atom feed
+    pager: Pager | None = None  # only on a topic split into pages
+    alias_rows: tuple[AliasRow, ...] = ()  # why this tag: each alias, its matches and articles (story.py)
+    timeline: Timeline | None = None  # the topic's articles over time, on its front page (story.py)
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """The search page; without scripting it lists the newest articles instead of results."""
+
+    items: tuple[ArticleItem, ...]
+    root_url: str  # the site root relative to the page, prefixed to the out_paths of the index
+    index_out_path: str
+    script_out_path: str
 
 
 @dataclass(frozen=True)
@@ -203,19 +285,80 @@ def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings) -
     topic_links = {topic.slug: topic for topic in taxonomy.topics}
     items = {article.slug: make_item(article, topic_links, settings) for article in ordered}
     listed = tuple(items[article.slug] for article in ordered)
-    pages: list[Page] = [
-        Page(urls.INDEX, "index.html", settings.site_title,
-             ListContext(settings.site_title, f"{len(ordered)} articles, newest first.", listed), "the index"),
-    ]
-    pages += plan_article_pages(ordered, items, taxonomy)
-    pages += plan_topic_pages(ordered, items, taxonomy)
+    pages = plan_index_pages(listed, settings)
+    pages += plan_article_pages(ordered, items, taxonomy, find_related(ordered, settings.related_count))
+    pages += plan_topic_pages(ordered, items, taxonomy, settings.page_size)
     pages += plan_archive_pages(ordered, items)
+    pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
+        listed[:settings.page_size], urls.root_prefix(urls.SEARCH), urls.SEARCH_INDEX, urls.SEARCH_SCRIPT,
+    ), "the search page"))
+    from .story import plan_story  # story builds on this module's records: imported here to keep one direction
+
+    pages = plan_story(pages, ordered, items, taxonomy)
     check_collisions(pages)
     return SitePlan(tuple(pages), tuple(ordered), any(article.date is None for article in ordered))
 
 
+Listed = TypeVar("Listed")
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """The part of a long list that one page shows."""
+
+    out_path: str
+    items: tuple  # newest first
+    pager: Pager | None  # None when the list fits on one page
+
+
+def paginate(items: Sequence[Listed], page_size: int, front_path: str,
+             numbered_path: Callable[[int], str]) -> list[PagePart]:
+    """Return the front page and the numbered pages of ``items``, which come newest first.
+
+    Numbered pages count from the oldest, ``page_size`` items each (the newest may be
+    short), so that a page keeps its address and its articles when newer ones are added.
+    The front page shows the newest numbered page, with the one before it when it is
+    short, so that it never shows fewer than ``page_size`` items. While the front page
+    shows every item there are no numbered pages: nothing would link to them.
+    """
+    oldest_first = list(reversed(items))
+    chunks = [oldest_first[start:start + page_size] for start in range(0, len(oldest_first), page_size)]
+    count = len(chunks)
+    oldest_on_front = count if chunks and len(chunks[-1]) == page_size else count - 1
+    if oldest_on_front <= 1:
+        return [PagePart(front_path, tuple(items), None)]
+    first_position = (oldest_on_front - 1) * page_size + 1
+    parts = [PagePart(front_path, tuple(reversed(oldest_first[first_position - 1:])), Pager(
+        None, first_position, len(items),
+        numbered_path(oldest_on_front - 1), None,
+    ))]
+    for number, chunk in enumerate(chunks, start=1):
+        first = (number - 1) * page_size + 1
+        parts.append(PagePart(numbered_path(number), tuple(reversed(chunk)), Pager(
+            number, first, first + len(chunk) - 1,
+            numbered_path(number - 1) if number > 1 else None,
+            numbered_path(number + 1) if number < count else front_path,
+        )))
+    return parts
+
+
+def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings) -> list[Page]:
+    pages = []
+    for part in paginate(listed, settings.page_size, urls.INDEX, urls.index_page_path):
+        if part.pager is None or part.pager.number is None:
+            context = ListContext(settings.site_title, f"{len(listed)} articles, newest first.", part.items, part.pager)
+            pages.append(Page(part.out_path, "index.html", settings.site_title, context, "the index"))
+            continue
+        number = part.pager.number
+        # No count of all articles here: it would change this page each time an article is added.
+        context = ListContext(f"Page {number}", f"Articles {part.pager.first} to {part.pager.last}, counted from "
+                              "the oldest; newest first.", part.items, part.pager)
+        pages.append(Page(part.out_path, "index.html", f"Page {number}", context, f"page {number} of the index"))
+    return pages
+
+
 def make_item(article: Article, topics: dict[str, Topic], settings: Settings) -> ArticleItem:
-    paragraphs = [block.text for block in article.blocks if block.kind == "paragraph"]
+    lede = _lede(article)
     words = sum(len(block.text.split()) for block in article.blocks)
     return ArticleItem(
         title=article.title,
@@ -224,17 +367,30 @@ def make_item(article: Article, topics: dict[str, Topic], settings: Settings) ->
         date_text=format_date(article.date) if article.date else "Undated",
         date_out_path=urls.date_path(article.date) if article.date else urls.UNDATED,
         source=article.source,
-        summary=cut_at_sentence(paragraphs[0], settings.summary_length) if paragraphs else "",
+        summary=cut_at_sentence(lede, settings.summary_length) if lede else "",
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
         topics=tuple(_topic_link(topics[tag.slug], tag.count) for tag in article.tags),
     )
+
+
+def _lede(article: Article) -> str:
+    """Return the first paragraph's text, after the dateline ("MOSCOW (Reuters) -") that opens it.
+
+    A dateline says where the story was filed, not what it says.
+    """
+    paragraphs = [block.text for block in article.blocks if block.kind == "paragraph"]
+    if not paragraphs:
+        return ""
+    found = find_dateline(paragraphs[0])
+    return paragraphs[0][found[1]:] if found else paragraphs[0]
 
 
 def _topic_link(topic: Topic, count: int) -> TopicLink:
     return TopicLink(topic.name, topic.slug, topic.kind, urls.topic_path(topic.slug), count)
 
 
-def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy) -> list[Page]:
+def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
+                       related: dict[str, tuple[Related, ...]] | None = None) -> list[Page]:
     pages = []
     # Reading order is oldest to newest; undated articles come after every dated one.
     chronological = [article for article in reversed(ordered) if article.date] + [a for a in ordered if not a.date]
@@ -254,6 +410,11 @@ def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], ta
             ),
             previous=items[previous.slug] if previous else None,
             next=items[following.slug] if following else None,
+            related=tuple(
+                RelatedItem(items[other.slug],
+                            tuple(_topic_link(taxonomy.topic(slug), shared) for slug, shared in other.shared))
+                for other in (related or {}).get(article.slug, ())
+            ),
         )
         pages.append(Page(urls.article_path(article.slug), "article.html", article.title, context,
                           f"article {article.source_path}"))
@@ -302,7 +463,8 @@ def make_evidence(article: Article, tag: TopicTag, link: TopicLink) -> TopicEvid
     return TopicEvidence(link, tuple(sorted(aliases.items(), key=lambda pair: (-pair[1], pair[0]))), tuple(sentences))
 
 
-def plan_topic_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy) -> list[Page]:
+def plan_topic_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
+                     page_size: int = Settings.page_size) -> list[Page]:
     pages = []
     overview: dict[str, list[TopicLink]] = {"actor": [], "place": []}
     for topic in taxonomy.topics:
@@ -323,8 +485,16 @@ def plan_topic_pages(ordered: list[Article], items: dict[str, ArticleItem], taxo
             mention_count=sum(tag.count for _, tag in tagged),
             aliases=tuple(sorted(aliases.items(), key=lambda pair: (-pair[1], pair[0]))),
             entries=tuple(entries),
+            feed_out_path=urls.topic_feed_path(topic.slug),
         )
-        pages.append(Page(link.out_path, "topic.html", topic.name, context, f"topic '{topic.slug}' in the taxonomy"))
+        numbered = partial(urls.topic_page_path, topic.slug)
+        for part in paginate(context.entries, page_size, link.out_path, numbered):
+            number = part.pager.number if part.pager else None
+            pages.append(Page(
+                part.out_path, "topic.html", topic.name if number is None else f"{topic.name}, page {number}",
+                replace(context, entries=part.items, pager=part.pager),
+                f"topic '{topic.slug}' in the taxonomy" + (f", page {number}" if number else ""),
+            ))
     groups = (("Actors", tuple(overview["actor"])), ("Places", tuple(overview["place"])))
     pages.append(Page(urls.TOPICS, "topics.html", "Topics", TopicsContext(groups), "the topics overview"))
     return pages

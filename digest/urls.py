@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
+from urllib.parse import quote
 
 INDEX = "index.html"
 TOPICS = "topics/index.html"
@@ -16,6 +17,16 @@ UNDATED = "archive/undated.html"
 STYLESHEET = "assets/style.css"
 FAVICON = "assets/favicon.svg"
 ARTICLES_JSON = "articles.json"
+SEARCH = "search.html"
+SEARCH_SCRIPT = "assets/search.js"
+SEARCH_INDEX = "search/index.js"  # loaded by the search page; names the shards it may load next
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+MATRIX = "matrix/index.html"
+TIMELINE = "timeline/index.html"
+VOICES = "voices/index.html"
+SOURCES = "sources/index.html"
 
 
 def article_path(slug: str) -> str:
@@ -24,6 +35,20 @@ def article_path(slug: str) -> str:
 
 def topic_path(slug: str) -> str:
     return f"topics/{slug}.html"
+
+
+def pair_path(actor: str, place: str) -> str:
+    """Return the page of the articles tagged with both an actor and a place."""
+    # A folder per actor: "a-b" + "c" and "a" + "b-c" would share one joined name.
+    return f"matrix/{actor}/{place}.html"
+
+
+def speaker_path(slug: str) -> str:
+    return f"voices/{slug}.html"
+
+
+def source_path(slug: str) -> str:
+    return f"sources/{slug}.html"
 
 
 def date_path(date: datetime.date) -> str:
@@ -36,6 +61,43 @@ def month_path(year: int, month: int) -> str:
 
 def year_path(year: int) -> str:
     return f"archive/{year:04d}/index.html"
+
+
+def topic_feed_path(slug: str) -> str:
+    # Beside topics/ rather than in it, so that a feed can never take a page's place.
+    return f"feeds/{slug}.xml"
+
+
+def index_page_path(number: int) -> str:
+    """Return the numbered page ``number`` of the index; page 1 holds the oldest articles."""
+    return f"pages/{number}.html"
+
+
+def topic_page_path(slug: str, number: int) -> str:
+    """Return the numbered page ``number`` of a topic; page 1 holds its oldest articles."""
+    return f"topics/{slug}/{number}.html"
+
+
+def search_terms_path(shard: int) -> str:
+    return f"search/terms-{shard}.js"
+
+
+def search_docs_path(shard: int) -> str:
+    return f"search/docs-{shard}.js"
+
+
+def sitemap_part_path(number: int) -> str:
+    return f"sitemap-{number}.xml"
+
+
+def root_prefix(from_path: str) -> str:
+    """Return the relative URL of the site root from ``from_path``: "" or "../" repeated."""
+    return "../" * from_path.count("/")
+
+
+def absolute_url(site_url: str, out_path: str) -> str:
+    """Return the address of ``out_path`` on a site published at ``site_url`` (which ends in "/")."""
+    return site_url + quote(out_path, safe="/#")
 
 
 def relative_url(from_path: str, to_path: str) -> str:

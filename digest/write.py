@@ -20,6 +20,9 @@ from .errors import DigestError
 
 MANIFEST = ".digest-manifest.json"
 _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
+# The folder that holds the digest package: its project folder, or the site-packages it is
+# installed in. Protected even when the build is run from another folder.
+_DIGEST_HOME = Path(__file__).resolve().parent.parent
 
 
 def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
@@ -29,7 +32,11 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
     be, nor contain.
     """
     target = out_dir.resolve()
-    forbidden = {Path("/").resolve(): "the file system root", Path.home().resolve(): "your home folder"}
+    forbidden = {
+        Path("/").resolve(): "the file system root",
+        Path.home().resolve(): "your home folder",
+        _DIGEST_HOME: "the folder digest is installed in",
+    }
     for name, folder in protected.items():
         forbidden[folder.resolve()] = name
     for folder, name in forbidden.items():

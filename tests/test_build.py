@@ -124,7 +124,7 @@ def test_article_content_is_escaped_everywhere(tmp_path, write_article, capsys):
 def test_version_and_help_exit_0(capsys):
     assert main(["--version"]) == 0
     assert main(["--help"]) == 0
-    assert "Example: python build.py" in capsys.readouterr().out
+    assert "`python build.py` in a clone is `digest build`" in capsys.readouterr().out
 
 
 def test_unknown_option_is_a_usage_error(capsys):

@@ -1,0 +1,278 @@
+"""Benchmark digest builds of synthetic corpora, each build in a fresh process.
+
+    python bench/run.py                              # 1,000 and 10,000 articles, 3 runs each
+    python bench/run.py --sizes 1000,10000,100000 --repeat 5
+    python bench/run.py --sizes 1000 --profile       # also: where a full build spends its time
+
+For each size, the corpus is written once by make_corpus.py into --work (seeded, so every
+machine benchmarks the same files) and then built with ``python build.py --quiet`` in a new
+process, as a user runs it:
+
+- full build: into an empty output folder;
+- no-change rebuild: again, over the site the last build left;
+- one-article rebuild: after a sentence is added to one article (and, on the next run,
+  taken away again, so that each run changes one article against the site before it).
+
+It prints, per size and scenario, the median wall time with the range, the median CPU
+time (user and system; on a busy machine it shows what the build itself costs), the peak memory
+(the largest resident set of the build process and any process it waited for, from
+os.wait4), pages (HTML files) and files written, and milliseconds per article. Then the
+tagger's throughput on the same corpus, in this process: MB of article text (title and
+body, UTF-8) per CPU second, for the fast path and the reference path, beside str.lower()
+over the same text, a floor that shows how fast this machine is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.make_corpus import write_corpus  # noqa: E402
+
+# digest has no incremental build yet: both rebuilds are full builds over an existing site.
+# They are measured anyway, so that the numbers are there to compare when it has one.
+REBUILD_NOTE = "full build today: digest has no incremental rebuild yet"
+SCENARIOS = ("full build", "no-change rebuild", "one-article rebuild")
+EDIT = "\n\nAnkara said on Monday that it would answer the Kremlin in writing.\n"
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall time
+    cpu_seconds: float  # user and system time of the build and the processes it waited for
+    peak_bytes: int
+    ok: bool  # False: the build failed or ran out of time
+
+
+@dataclass(frozen=True)
+class Result:
+    size: int
+    scenario: str
+    runs: tuple[Run, ...]
+    pages: int
+    files: int
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default 1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (default 3)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "digest-bench",
+                        help="folder for corpora, sites and profiles (default: $TMPDIR/digest-bench)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds one build may take (default 1800)")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help="which scenarios to run, comma-separated (default: all three)")
+    parser.add_argument("--profile", action="store_true", help="also profile one full build per size with cProfile")
+    parser.add_argument("--no-tagger", action="store_true", help="skip the tagger's MB/s")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    scenarios = [name.strip() for name in args.scenarios.split(",")]
+    unknown = set(scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenario {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
+    print(f"digest benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"{args.repeat} runs per scenario, work folder {args.work}")
+    results = []
+    for size in sizes:
+        corpus = prepare_corpus(args.work, size, args.seed)
+        for scenario in scenarios:
+            result = measure(scenario, corpus, args.work / f"site-{size}", size, args.repeat, args.timeout)
+            results.append(result)
+            print(format_row(result), flush=True)
+        if args.profile:
+            print_profile(corpus, args.work, size, args.timeout)
+        if not args.no_tagger:
+            print(measure_tagger(corpus), flush=True)
+    print()
+    print(format_table(results))
+    return 0
+
+
+def prepare_corpus(work: Path, size: int, seed: int) -> Path:
+    """Return the corpus folder for ``size`` articles, writing it unless it is there already."""
+    corpus = work / f"corpus-{size}-seed{seed}"
+    stamp = corpus / ".complete"
+    if not stamp.exists():
+        started = time.perf_counter()
+        written = write_corpus(corpus, size, seed)
+        stamp.write_text("")
+        print(f"wrote corpus of {size} articles ({written / 2**20:.1f} MiB) in "
+              f"{time.perf_counter() - started:.1f} s: {corpus}", flush=True)
+    return corpus
+
+
+def measure(scenario: str, corpus: Path, site: Path, size: int, repeat: int, timeout: float) -> Result:
+    """Run ``scenario`` ``repeat`` times and return the runs and what the last one wrote."""
+    edited = sorted(corpus.glob("*.txt"))[size // 2]
+    original = edited.read_bytes()
+    runs = []
+    if scenario != "full build" and not site.exists():
+        build(corpus, site, timeout)  # the site to rebuild over; not counted
+    try:
+        for number in range(repeat):
+            if scenario == "full build":
+                shutil.rmtree(site, ignore_errors=True)
+            if scenario == "one-article rebuild":
+                edited.write_bytes(original + EDIT.encode() if number % 2 == 0 else original)
+            runs.append(build(corpus, site, timeout))
+            if not runs[-1].ok:
+                break
+    finally:
+        edited.write_bytes(original)
+    pages = sum(1 for _ in site.rglob("*.html")) if site.exists() else 0
+    files = sum(1 for path in site.rglob("*") if path.is_file()) if site.exists() else 0
+    return Result(size, scenario, tuple(runs), pages, files)
+
+
+def build(corpus: Path, site: Path, timeout: float, extra: tuple[str, ...] = ()) -> Run:
+    """Run ``python build.py`` in a new process; return its wall time and peak memory."""
+    command = [sys.executable, *extra, str(REPO / "build.py"), "--articles", str(corpus),
+               "--output", str(site), "--quiet"]
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
+        status, usage = _wait(process, started + timeout)
+        seconds = time.perf_counter() - started
+        if status != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip().splitlines()[-3:]
+            why = "timed out" if status is None else f"exit {status}"
+            print(f"  build failed ({why}): {' / '.join(message)}", file=sys.stderr)
+    # ru_maxrss is in KiB on Linux.
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, status == 0)
+
+
+def _wait(process: subprocess.Popen, deadline: float):
+    """Wait for ``process`` with os.wait4, which gives the resource use of that one child."""
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid == process.pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage
+        if time.perf_counter() > deadline:
+            process.kill()
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return None, usage
+        time.sleep(0.01)
+
+
+def format_row(result: Result) -> str:
+    times = [run.seconds for run in result.runs if run.ok]
+    label = result.scenario if result.scenario == "full build" else f"{result.scenario} ({REBUILD_NOTE})"
+    if not times:
+        return f"{result.size:>7} articles, {label}: failed"
+    median = statistics.median(times)
+    cpu = statistics.median(run.cpu_seconds for run in result.runs if run.ok)
+    peak = max(run.peak_bytes for run in result.runs) / 2**20
+    return (f"{result.size:>7} articles, {label}: median {median:.2f} s "
+            f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} runs; CPU {cpu:.2f} s), peak {peak:.0f} MiB, "
+            f"{result.pages} pages, {result.files} files, {median / result.size * 1000:.2f} ms/article")
+
+
+def format_table(results: list[Result]) -> str:
+    lines = [
+        "| articles | scenario | median wall time | range | median CPU time | peak memory | pages | files | ms per article |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        times = [run.seconds for run in result.runs if run.ok]
+        scenario = result.scenario if result.scenario == "full build" else f"{result.scenario} *"
+        if not times:
+            lines.append(f"| {result.size:,} | {scenario} | failed | | | | | | |")
+            continue
+        median = statistics.median(times)
+        cpu = statistics.median(run.cpu_seconds for run in result.runs if run.ok)
+        peak = max(run.peak_bytes for run in result.runs) / 2**20
+        lines.append(
+            f"| {result.size:,} | {scenario} | {median:.2f} s | {min(times):.2f}–{max(times):.2f} s | {cpu:.2f} s "
+            f"| {peak:,.0f} MiB | {result.pages:,} | {result.files:,} | {median / result.size * 1000:.2f} |"
+        )
+    if any(result.scenario != "full build" for result in results):
+        lines.append(f"\n\\* {REBUILD_NOTE}.")
+    return "\n".join(lines)
+
+
+def measure_tagger(corpus: Path, reference_limit: int = 1000) -> str:
+    """Return a line with the tagger's MB/s on ``corpus``, fast and reference paths."""
+    from digest.load import load_articles
+    from digest.tag import compile_matcher, tag_article
+    from digest.taxonomy import load_taxonomy
+
+    articles = load_articles(corpus).articles
+    matcher = compile_matcher(load_taxonomy())
+    texts = [[article.title, *(block.text for block in article.blocks)] for article in articles]
+    megabytes = sum(len(text.encode()) for parts in texts for text in parts) / 1e6
+    fast = _best_seconds(lambda: [tag_article(article, matcher) for article in articles])
+    sample = articles[:reference_limit]
+    sample_megabytes = megabytes * len(sample) / len(articles)
+    reference = _best_seconds(lambda: [tag_article(article, matcher, reference=True) for article in sample], 1)
+    lower = _best_seconds(lambda: [text.lower() for parts in texts for text in parts])
+    return (f"  tagger on {len(articles)} articles ({megabytes:.1f} MB of text): fast path "
+            f"{megabytes / fast:.1f} MB/s, reference path {sample_megabytes / reference:.1f} MB/s "
+            f"(first {len(sample)} articles), str.lower() {megabytes / lower:.0f} MB/s (a floor); per CPU second")
+
+
+def _best_seconds(work, repeat: int = 3) -> float:
+    """The least CPU time of ``repeat`` runs of ``work``: the tagger runs in one thread, and
+    CPU time is less disturbed than wall time by other processes on a busy machine."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def print_profile(corpus: Path, work: Path, size: int, timeout: float, top: int = 25) -> None:
+    """Profile one full build with cProfile and print where its time goes."""
+    import pstats
+
+    profile = work / f"profile-{size}.prof"
+    site = work / f"site-{size}-profile"
+    shutil.rmtree(site, ignore_errors=True)
+    run = build(corpus, site, timeout, extra=("-m", "cProfile", "-o", str(profile)))
+    shutil.rmtree(site, ignore_errors=True)
+    if not run.ok:
+        print(f"  profile of {size} articles: the build failed")
+        return
+    print(f"\nProfile of a full build of {size} articles ({run.seconds:.1f} s under cProfile, "
+          f"peak {run.peak_bytes / 2**20:.0f} MiB), saved in {profile}:")
+    stats = pstats.Stats(str(profile))
+    print(f"\n  digest's functions by cumulative time (top {top}):")
+    _print_stats(stats, "cumulative", top, only_digest=True)
+    print(f"\n  all functions by own time (top {top}):")
+    _print_stats(stats, "tottime", top, only_digest=False)
+
+
+def _print_stats(stats, key: str, top: int, only_digest: bool) -> None:
+    total = max(cumulative for _, _, _, cumulative, _ in stats.stats.values())
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][3 if key == "cumulative" else 2], reverse=True)
+    shown = 0
+    for (file_name, line, function), (_, calls, own, cumulative, _) in rows:
+        if only_digest and f"{os.sep}digest{os.sep}" not in file_name:
+            continue
+        where = f"{Path(file_name).name}:{line}" if line else "built-in"
+        print(f"    {cumulative:8.2f} s cum {cumulative / total:5.1%}  {own:8.2f} s own  {calls:>9} calls  "
+              f"{function} ({where})")
+        shown += 1
+        if shown == top:
+            break
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The client-side search index, written at build time for templates/assets/search.js.
+
+The index is data in .js files that call ``digestSearch.add(out_path, data)``: the search
+page loads them with <script> tags, because fetch() of a .json file fails under file://.
+It is an inverted index: each word maps to the articles that hold it, with a weight for
+where it appears. Up to ``Settings.search_shard_size`` articles it is one file. Beyond, the
+words are split by alphabetical range and the article records by number into shards, and
+search/index.js only names them: a query loads the shards of the words it begins and of the
+results it shows, never the whole index.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import urls
+from .site import ArticleContext, Settings, SitePlan
+
+# How much one occurrence of a word weighs in each field. The summary is the lede, which is
+# also in the body: a word there counts in both, as it should, since it is what the story is about.
+FIELD_WEIGHTS = {"title": 8, "topics": 6, "source": 4, "summary": 2, "body": 1}
+# Occurrences counted per field: beyond a few, repeating a word says little more.
+COUNT_CAP = 5
+MIN_TERM_LENGTH = 2  # "s" of "Turkey's" is not worth an entry
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the search page shows of one article, and the text it matches against."""
+
+    out_path: str
+    title: str
+    date_text: str
+    source: str
+    summary: str
+    topics: tuple[str, ...]  # topic names
+    body: str
+
+    def record(self) -> list:
+        """Return the compact record written to the index: everything shown, not the body."""
+        return [self.out_path, self.title, self.date_text, self.source, self.summary, list(self.topics)]
+
+    def fields(self) -> dict[str, str]:
+        return {"title": self.title, "topics": " ".join(self.topics), "source": self.source,
+                "summary": self.summary, "body": self.body}
+
+
+def search_terms(text: str) -> list[str]:
+    """Return the words of ``text`` as the index stores them: lower case, accents removed.
+
+    assets/search.js folds the query the same way (toLowerCase, NFKD, drop marks, split on
+    anything but letters and digits), so that the two always agree.
+    """
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(char for char in folded if not unicodedata.category(char).startswith("M"))
+    return [word for word in _WORD.findall(folded) if len(word) >= MIN_TERM_LENGTH]
+
+
+def collect_documents(plan: SitePlan) -> list[SearchDocument]:
+    """Return the articles oldest first: an article keeps its number as newer ones are added."""
+    contexts = {page.context.article.slug: page.context for page in plan.pages
+                if isinstance(page.context, ArticleContext)}
+    documents = []
+    for article in reversed(plan.articles):
+        item = contexts[article.slug].item
+        documents.append(SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
+                                        tuple(topic.name for topic in item.topics), article.text))
+    return documents
+
+
+def build_postings(documents: list[SearchDocument]) -> dict[str, list[tuple[int, int]]]:
+    """Return, for each word, the (article number, weight) of every article that holds it."""
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for number, document in enumerate(documents):
+        weights: Counter[str] = Counter()
+        for field, text in document.fields().items():
+            for term, count in Counter(search_terms(text)).items():
+                weights[term] += FIELD_WEIGHTS[field] * min(count, COUNT_CAP)
+        for term in sorted(weights):
+            postings.setdefault(term, []).append((number, weights[term]))
+    return postings
+
+
+def term_order(term: str) -> bytes:
+    """Sort key that orders words as JavaScript compares strings: by UTF-16 code unit."""
+    return term.encode("utf-16-be")
+
+
+def split_terms(postings: dict[str, list[tuple[int, int]]], shards: int) -> list[list[str]]:
+    """Return the words in order, cut into at most ``shards`` ranges of about equal size."""
+    terms = sorted(postings, key=term_order)
+    sizes = [len(term) + 8 * len(postings[term]) for term in terms]  # about the bytes each takes
+    target = sum(sizes) / shards
+    ranges: list[list[str]] = [[]]
+    filled = 0.0
+    for term, size in zip(terms, sizes):
+        if ranges[-1] and filled >= target * len(ranges) and len(ranges) < shards:
+            ranges.append([])
+        ranges[-1].append(term)
+        filled += size
+    return ranges
+
+
+def render_search_index(plan: SitePlan, settings: Settings) -> Iterator[tuple[str, bytes]]:
+    """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards."""
+    documents = collect_documents(plan)
+    postings = build_postings(documents)
+    size = settings.search_shard_size
+    term_ranges = split_terms(postings, max(1, math.ceil(len(documents) / size)))
+    term_files = [
+        (urls.search_terms_path(number), {"terms": terms, "postings": [_delta(postings[term]) for term in terms]})
+        for number, terms in enumerate(term_ranges)
+    ]
+    doc_files = [
+        (urls.search_docs_path(number), [document.record() for document in documents[start:start + size]])
+        for number, start in enumerate(range(0, max(len(documents), 1), size))
+    ]
+    manifest = {
+        "count": len(documents),
+        # The first word of each range: a word belongs to the last range whose first word is <= it.
+        "terms": [[terms[0] if number else "", out_path]
+                  for number, (terms, (out_path, _)) in enumerate(zip(term_ranges, term_files))],
+        "docs": [out_path for out_path, _ in doc_files],
+        "docsPerFile": size,
+    }
+    if len(term_files) == len(doc_files) == 1:
+        # One file is enough: it carries the only shards, so the page never asks for them.
+        yield urls.SEARCH_INDEX, _script([*term_files, *doc_files, (urls.SEARCH_INDEX, manifest)])
+        return
+    for out_path, payload in [*term_files, *doc_files]:
+        yield out_path, _script([(out_path, payload)])
+    yield urls.SEARCH_INDEX, _script([(urls.SEARCH_INDEX, manifest)])
+
+
+def _delta(entries: list[tuple[int, int]]) -> list[int]:
+    """Return [number, weight, number, weight ...] with each number given as the gap from the last."""
+    flat, previous = [], 0
+    for number, weight in entries:
+        flat += [number - previous, weight]
+        previous = number
+    return flat
+
+
+def _script(parts: list[tuple[str, object]]) -> bytes:
+    lines = ["// Search index written by digest: data only, read by assets/search.js."]
+    for out_path, payload in parts:
+        encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        # JSON allows these two line separators inside strings; older JavaScript engines do not.
+        encoded = encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        lines.append(f"digestSearch.add({json.dumps(out_path)},{encoded});")
+    return ("\n".join(lines) + "\n").encode()

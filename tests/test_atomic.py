@@ -1,0 +1,123 @@
+"""A build that dies at any moment leaves the previous site whole, and the next build works."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser import serve_folder
+from synthetic import write_articles
+
+from digest import write
+from digest.cli import main
+from digest.errors import DigestError
+from digest.write import MANIFEST, write_site
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLES = REPO / "articles"
+# Enough articles that writing the site takes a second or more, so that the kill lands in it.
+SYNTHETIC_ARTICLES = 300
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def staged_files(out_dir: Path) -> int:
+    return sum(1 for staging in out_dir.parent.glob(f".{out_dir.name}.building-*") for path in staging.rglob("*")
+               if path.is_file())
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("big") / "articles"
+    write_articles(folder, range(SYNTHETIC_ARTICLES))
+    return folder
+
+
+@pytest.fixture
+def previous_site(tmp_path) -> Path:
+    out_dir = tmp_path / "site"
+    assert main(["--articles", str(ARTICLES), "--output", str(out_dir), "--quiet"]) == 0
+    return out_dir
+
+
+def kill_build(articles: Path, out_dir: Path, when: str) -> int:
+    """Start build.py as a user would, SIGKILL it at ``when``; return the files staged by then."""
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "--articles", str(articles), "--output", str(out_dir), "--quiet"],
+        cwd=out_dir.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < 60 and process.poll() is None:
+            staged = staged_files(out_dir)
+            if when == "while-writing" and staged >= 20:
+                break
+            if when == "half-a-second-in" and time.monotonic() - started > 0.5:
+                break
+            time.sleep(0.005)
+        assert process.poll() is None, f"the build ended before it could be killed: {process.stderr.read()!r}"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    return staged
+
+
+# Half a second in, the build is starting up or loading, depending on the machine.
+@pytest.mark.parametrize("when", ["half-a-second-in", "while-writing"])
+def test_killed_build_leaves_the_previous_site_and_the_next_build_works(previous_site, big_corpus, when):
+    before = tree(previous_site)
+    staged = kill_build(big_corpus, previous_site, when)
+    if when == "while-writing":
+        assert staged >= 20, "the kill did not land while the site was being written"
+    assert tree(previous_site) == before
+    with serve_folder(previous_site, prefix="/news/digest/") as base:
+        for name, content in before.items():
+            with urllib.request.urlopen(base + urllib.parse.quote(name)) as response:
+                assert response.status == 200 and response.read() == content, name
+    # The next build clears what the killed one left and replaces the site whole.
+    (big_corpus.parent / "few").mkdir(exist_ok=True)
+    for path in sorted(big_corpus.iterdir())[:3]:
+        (big_corpus.parent / "few" / path.name).write_bytes(path.read_bytes())
+    assert main(["--articles", str(big_corpus.parent / "few"), "--output", str(previous_site), "--quiet"]) == 0
+    assert len(list((previous_site / "articles").iterdir())) == 3
+    assert sorted(path.name for path in previous_site.parent.iterdir()) == ["site"]
+
+
+def test_build_killed_between_the_two_renames_is_restored(tmp_path, monkeypatch):
+    out_dir = tmp_path / "site"
+    write_site([("index.html", b"old")], out_dir)
+    # Where renameat2 is missing, the old site is renamed away before the new one moves in:
+    # a kill between the two renames leaves this.
+    (tmp_path / "site").rename(tmp_path / ".site.previous-4242")
+    (tmp_path / ".site.building-4242").mkdir()
+    (tmp_path / ".site.building-4242" / "index.html").write_bytes(b"half")
+    with pytest.raises(DigestError):
+        write_site(_fail_after([("index.html", b"new")]), out_dir)
+    assert (out_dir / "index.html").read_bytes() == b"old"
+    monkeypatch.setattr(write, "_exchange", lambda first, second: False)
+    write_site([("index.html", b"new")], out_dir)
+    assert (out_dir / "index.html").read_bytes() == b"new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def _fail_after(files):
+    yield from files
+    raise DigestError("a page could not be rendered")
+
+
+def test_failure_while_writing_keeps_the_previous_site_and_no_staging(previous_site):
+    before = tree(previous_site)
+    with pytest.raises(DigestError):
+        write_site(_fail_after([("index.html", b"new"), ("articles/x.html", b"x")]), previous_site)
+    assert tree(previous_site) == before
+    assert sorted(path.name for path in previous_site.parent.iterdir()) == ["site"]
+    assert MANIFEST in before and os.listdir(previous_site)

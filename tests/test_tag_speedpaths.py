@@ -1,0 +1,168 @@
+"""The tagger's fast path gives exactly the tags and evidence of its reference path.
+
+The fast path finds where an alias can start with an automaton over the lower-cased text
+and scans each article as one joined text; the reference path runs the regular expression
+over each text alone. These tests hold the two to the same result on the founding articles
+and on generated text full of the cases where case folding goes wrong: Turkish dotted and
+dotless i, the long s, the Kelvin sign, decomposed accents, Greek final sigma, characters
+outside the Basic Multilingual Plane.
+"""
+
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+
+from digest.load import load_articles
+from digest.model import Article, Block, Origins
+from digest.tag import compile_matcher, find_mentions, tag_article
+from digest.taxonomy import load_taxonomy
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return compile_matcher(load_taxonomy())
+
+
+def make_article(*texts: str) -> Article:
+    title, *paragraphs = texts
+    return Article(
+        source_path="x.txt",
+        slug="x",
+        title=title,
+        source=None,
+        date=None,
+        url=None,
+        origins=Origins("none", "none", "none", "none"),
+        dateline=None,
+        blocks=tuple(Block("paragraph", text, index + 1) for index, text in enumerate(paragraphs)),
+        body_html="",
+        removed=(),
+    )
+
+
+def assert_same_tags(article: Article, matcher) -> Article:
+    fast = tag_article(article, matcher)
+    reference = tag_article(article, matcher, reference=True)
+    assert fast.tags == reference.tags
+    for tag in fast.tags:
+        for mention in tag.mentions:
+            text = article.title if mention.block == -1 else article.blocks[mention.block].text
+            assert text[mention.start:mention.end] == mention.matched
+            assert text[mention.sentence_start:].startswith(mention.sentence)
+    return fast
+
+
+def test_founding_articles_have_the_same_tags_on_both_paths(matcher):
+    articles = load_articles(ARTICLES).articles
+    assert len(articles) == 5
+    mentions = sum(tag.count for article in articles for tag in assert_same_tags(article, matcher).tags)
+    assert mentions > 100  # the comparison is not between two empty results
+
+
+# (title, paragraphs...) that take each branch of the fast path: the automaton, the
+# fallback for text whose lower case is longer or outside its alphabet, the joined scan.
+CASES = [
+    (("Turkey and Russia", "Talks in Ankara. Moscow agreed."), "plain"),
+    (("Forces enter İdlib", "Offsets after İ must stay right: İdlib, Idlib, Kremlin."), "dotted-capital-i-lowercases-longer"),
+    (("I\u0307dlib", "I\u0307brahim Kalın met KALIN and Kalin."), "decomposed-dotted-i"),
+    (("Kalın and KALIN", "Dmıtry Peskov, DMITRY PESKOV."), "dotless-i-matches-i"),
+    (("Damaſcus", "The Kremlin and the KREMLIN; Damaſcuſ."), "long-s-matches-s"),
+    (("\u212aremlin", "Kurds: \u212aurds, PK\u212a, Kalin."), "kelvin-sign"),
+    (("Erdog\u0306an", "Recep Tayyip Erdoğan and Çavus\u0327og\u0306lu."), "combining-accents"),
+    (("ΟΔΟΣ Syria", "ΣΥΡΙΑ is Greek; Syria is not."), "greek-final-sigma"),
+    (("Syria 😀", "Russia 🇷🇺 and Turkey."), "outside-basic-plane"),
+    (("Russian", "Federation troops", "the Russian\nFederation"), "no-match-across-texts"),
+    (("Syria\x00Russia", "a\x00Turkey\x00b"), "separator-in-text"),
+    (("Turkish delight", "Turkish troops, the Christian Democratic Union, Democratic Union."), "ignored-phrases"),
+    (("", "", "Syria"), "empty-texts"),
+    (("ambassador Assad", "the Turkmen; al-Assad, Al‑Assad, AL-ASSAD's"), "inside-words-and-hyphens"),
+]
+
+
+@pytest.mark.parametrize("texts", [case[0] for case in CASES], ids=[case[1] for case in CASES])
+def test_edge_cases_have_the_same_tags_on_both_paths(matcher, texts):
+    assert_same_tags(make_article(*texts), matcher)
+
+
+def test_generated_text_has_the_same_tags_on_both_paths(matcher):
+    rng = random.Random(20240605)
+    aliases = [alias.text for topic in load_taxonomy().topics for alias in topic.aliases]
+    mentions = 0
+    for _ in range(400):
+        texts = [_generated_text(rng, aliases) for _ in range(rng.randint(1, 6))]
+        mentions += sum(tag.count for tag in assert_same_tags(make_article(*texts), matcher).tags)
+        for text in texts:
+            assert find_mentions(text, matcher, 3) == find_mentions(text, matcher, 3, reference=True)
+    assert mentions > 1000
+
+
+def test_generated_matches_start_where_the_automaton_finds_a_key(matcher):
+    # The invariant the fast path rests on, checked directly: in text of the fast alphabet,
+    # every match starts with one of the keys in the lower-cased text. Without it, the
+    # equality above could hold only because every text fell back to the reference scan.
+    rng = random.Random(7)
+    aliases = [alias.text for topic in load_taxonomy().topics for alias in topic.aliases]
+    checked = 0
+    for _ in range(1500):
+        text = _generated_text(rng, aliases, exotic=False)
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue
+        for _, mention in find_mentions(text, matcher, reference=True):
+            assert lowered.startswith(matcher.start_keys, mention.start), mention
+            checked += 1
+    assert checked > 1000
+
+
+def test_matcher_survives_pickling_for_a_process_pool(matcher):
+    copy = pickle.loads(pickle.dumps(matcher))
+    article = make_article("Putin and Erdogan", "Kremlin spokesman Dmitry Peskov said Syria's army advanced.")
+    assert tag_article(article, copy) == tag_article(article, matcher)
+    assert copy.automaton is not None
+
+
+# Pieces of generated text. Letters whose case the regex engine and str.lower() fold
+# differently, characters that decompose, and separators of every kind that the patterns
+# treat specially.
+_SWAPS = {"i": "iıİI", "I": "IİıiI", "s": "sſS", "k": "kK\u212a", "'": "'‘’ʼ", "-": "-‐‑", " ": [" ", "  ", "\u00a0", "\n", "\t "]}
+_FILLERS = [
+    "the", "said", "Turkmen", "ambassador", "Syrians'", "pro-Turkey", "of", "Mr.", "Feb.", "J.", "3.5",
+    "İstanbul", "ıi", "Straße", "ǅ", "ΟΔΟΣ", "😀", "Ԁ", "\x00", "_", "2019", "“", "”", "—", "«", "»", "…",
+]
+_JOINS = [" ", " ", " ", ". ", ", ", "; ", "\n", "\u00a0", "", "-", "'s ", "s ", "_", "2", "? ", "!” "]
+
+
+def _generated_text(rng: random.Random, aliases: list[str], exotic: bool = True) -> str:
+    words = []
+    for _ in range(rng.randint(1, 14)):
+        if rng.random() < 0.55:
+            words.append(_vary(rng, rng.choice(aliases), exotic))
+        else:
+            words.append(rng.choice(_FILLERS if exotic else _FILLERS[:11]))
+    text = words[0]
+    for word in words[1:]:
+        text += rng.choice(_JOINS) + word
+    return text
+
+
+def _vary(rng: random.Random, alias: str, exotic: bool) -> str:
+    chars = []
+    for char in alias:
+        roll = rng.random()
+        if roll < 0.15:
+            char = char.swapcase()
+        elif roll < 0.3 and (exotic or char in " '-") and char in _SWAPS:
+            char = rng.choice(_SWAPS[char])
+        chars.append(char)
+    text = "".join(chars)
+    if rng.random() < 0.2:
+        text = text.upper()
+    if exotic and rng.random() < 0.1:
+        import unicodedata
+
+        text = unicodedata.normalize("NFD", text)
+    return text
