@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REQUIRED_MODULES = ("jinja2", "markdown_it", "yaml", "slugify", "ahocorasick_rs")
+REQUIRED_MODULES = ("jinja2", "markdown_it", "yaml", "slugify")
 
 
 def ensure_dependencies() -> None:

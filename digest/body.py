@@ -36,7 +36,11 @@ def blocks_from_text(lines: list[Line]) -> list[Block]:
     paragraphs: list[tuple[int, str]] = []
     joinable = False
     for line in lines:
-        text = " ".join(line.text.split())
+        text = line.text
+        # Only white space other than single spaces between words needs tidying (no other space
+        # character is printable): quicker to see than splitting every line into words and back.
+        if text and (not text.isprintable() or "  " in text or text.startswith(" ") or text.endswith(" ")):
+            text = " ".join(text.split())
         if not text:
             joinable = False
             continue
@@ -46,22 +50,26 @@ def blocks_from_text(lines: list[Line]) -> list[Block]:
         else:
             paragraphs.append((line.number, text))
         joinable = not ends_sentence(text)
+    # Each paragraph is looked at once, though it decides both its own kind and the one before.
+    headline_like = [is_headline_like(text, HEADING_WORDS) for _, text in paragraphs]
+    headline_like.append(True)  # after the last paragraph, no text follows
     blocks = []
     for position, (number, text) in enumerate(paragraphs):
-        followed_by_text = position + 1 < len(paragraphs) and not is_headline_like(
-            paragraphs[position + 1][1], HEADING_WORDS
-        )
-        is_heading = followed_by_text and position > 0 and is_headline_like(text, HEADING_WORDS)
+        followed_by_text = not headline_like[position + 1]
+        is_heading = followed_by_text and position > 0 and headline_like[position]
         blocks.append(Block("heading" if is_heading else "paragraph", text, number))
     return blocks
 
 
 def html_from_blocks(blocks: list[Block]) -> str:
-    """Return the HTML of plain-text blocks; headings are h2 under the page's h1 title."""
+    """Return the HTML of blocks_from_text's blocks; headings are h2 under the page's h1 title."""
+    # Escaped in one call: no block's text holds a line break, so the joined texts split back
+    # into the same blocks (escaping each block on its own was most of the time here).
+    texts = str(escape("\n".join(block.text for block in blocks))).split("\n")
     parts = []
-    for index, block in enumerate(blocks):
+    for index, (block, text) in enumerate(zip(blocks, texts)):
         tag = "h2" if block.kind == "heading" else "p"
-        parts.append(f'<{tag} id="{block_id(index)}">{escape(block.text)}</{tag}>')
+        parts.append(f'<{tag} id="{block_id(index)}">{text}</{tag}>')
     return "\n".join(parts)
 
 

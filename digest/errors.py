@@ -14,6 +14,10 @@ class DigestError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):
+        # Errors cross process boundaries (parallel loading) and the article cache.
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message
@@ -28,6 +32,9 @@ class DigestErrors(DigestError):
     def __init__(self, errors: list[DigestError]):
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)

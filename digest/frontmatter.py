@@ -20,10 +20,13 @@ KNOWN_FIELDS = ("title", "source", "date", "url")
 # Characters that are not text and that HTML forbids: C0 controls other than tab and line
 # feed (carriage returns are already line ends), DEL, C1 controls and Unicode noncharacters.
 # A file's text is cleared of them when it is read; YAML escapes ("\x07") can still make them.
+# The noncharacters above U+FFFF are checked in a lookbehind, only for a character outside the
+# BMP: listed in the main class, they made the regex engine test every character of a file
+# against each of them, which was most of the time of reading a file.
+_ASTRAL_NONCHARACTERS = "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000))
 NOT_TEXT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
-    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
-    + "]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]"
+    + f"(?<=[\x00-\uffff{_ASTRAL_NONCHARACTERS}])"
 )
 
 
@@ -53,12 +56,11 @@ class _Refused(yaml.composer.ComposerError):
     """Valid YAML that front matter does not allow; ``problem`` says what and how to fix it."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so that a bad date is reported with its line.
+class _Guarded:
+    """A composer that refuses what a front matter block never needs and an attacker could use.
 
-    It also refuses what a front matter block never needs and an attacker could use: aliases
-    (``*a``, which can expand a few lines into billions of values), explicit tags and deep
-    nesting. Each refusal is reported with its line, like a syntax error.
+    Aliases (``*a``, which can expand a few lines into billions of values), explicit tags and
+    deep nesting are each reported with their line, like a syntax error.
     """
 
     _depth = 0
@@ -81,10 +83,68 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-_Loader.yaml_implicit_resolvers = {
+# SafeLoader's, but dates stay strings, so that a bad date is reported with its line.
+_IMPLICIT_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Loader(_Guarded, yaml.SafeLoader):
+    """PyYAML's pure-Python parser: the reference, whose errors are the ones reported."""
+
+    yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+
+if yaml.__with_libyaml__:
+
+    class _FastLoader(_Guarded, yaml.composer.Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):
+        """libyaml's parser under PyYAML's own composer, guarded like _Loader.
+
+        The pure-Python scanner and parser were most of the time of reading a file. Only the
+        events come from C: composing them here (Composer before CParser, whose own composer
+        is out of reach) keeps the refusals above, with their lines. Outside _LIBYAML_DIFFERS,
+        its nodes are _Loader's, values and lines alike: random blocks compared found no difference.
+        """
+
+        yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+
+        def __init__(self, stream: str):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+else:
+    _FastLoader = None
+
+
+# libyaml and PyYAML's pure parser read a few rare things differently: tabs, byte order marks
+# and the Unicode line breaks as white space, the tag "!" on an empty value, a comment right
+# after the "|" or ">" of a block scalar. A block with any of them is left to the pure parser.
+_LIBYAML_DIFFERS = re.compile("[\t\r\x85\u2028\u2029\ufeff!]|[|>][-+0-9]*#")
+
+
+def _compose(yaml_text: str) -> yaml.Node | None:
+    """Return the node of a front matter block; raise yaml.YAMLError as PyYAML's parser words it.
+
+    libyaml parses the block when it is there. The pure-Python parser is the reference: it
+    parses again a block that libyaml rejects, so that an error reads and points the same with
+    or without libyaml, and a block that the two would read differently.
+    """
+    if _FastLoader is not None and not _LIBYAML_DIFFERS.search(yaml_text):
+        try:
+            return _compose_with(_FastLoader, yaml_text)
+        except yaml.YAMLError:
+            pass
+    return _compose_with(_Loader, yaml_text)
+
+
+def _compose_with(loader_class: type, yaml_text: str) -> yaml.Node | None:
+    loader = loader_class(yaml_text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def split_front_matter(text: str, path: str) -> tuple[FrontMatter | None, str]:
@@ -112,7 +172,7 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter | None, str]:
 def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
     """Return the checked fields of a front matter block (the text between the ``---`` lines)."""
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        node = _compose(yaml_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         context = getattr(exc, "context_mark", None)
@@ -179,17 +239,17 @@ def parse_front_matter(yaml_text: str, path: str) -> dict[str, Any]:
 
 
 def _construct(node: yaml.Node, path: str, line: int) -> Any:
-    loader = _Loader("")
+    # A constructor of its own for each value, so that one value's failure leaves nothing behind;
+    # SafeConstructor alone, because a whole loader (reader, scanner, parser) costs ten times more.
+    constructor = yaml.constructor.SafeConstructor()
     try:
-        return loader.construct_object(node, deep=True)
+        return constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DigestError(f"front matter value cannot be read ({problem}); quote it", path, line) from exc
     except ValueError as exc:
         # PyYAML's resolvers accept a few numbers that its constructors cannot convert ("0b_", "._").
         raise DigestError(f"front matter value cannot be read ({exc}); quote it", path, line) from exc
-    finally:
-        loader.dispose()
 
 
 def _plain_value(value: Any) -> Any:

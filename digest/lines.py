@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-_SENTENCE_END = re.compile(r"""[.!?…]["'»”’)\]]*$""")
-_CLAUSE_END = re.compile(r"[,;:–—-]$")
+# A sentence ends in one of _SENTENCE_ENDS, then any closing quotes and brackets. Both tests
+# read the end of the line only: a regular expression searched each line from its start.
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSING_MARKS = "\"'»”’)]"
+_CLAUSE_ENDS = (",", ";", ":", "–", "—", "-")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of an article body with its 1-based line number in the file."""
+
+    # A named tuple rather than a frozen dataclass: it is made for every line of every
+    # article, and is twice as quick to make.
 
     number: int
     text: str  # without the line end and trailing white space; "" for a blank line
@@ -19,7 +23,7 @@ class Line:
 
 def ends_sentence(text: str) -> bool:
     """Return True when ``text`` ends as a sentence does: ``.``, ``!``, ``?`` or ``…``."""
-    return bool(_SENTENCE_END.search(text.strip()))
+    return text.strip().rstrip(_CLOSING_MARKS).endswith(_SENTENCE_ENDS)
 
 
 def word_count(text: str) -> int:
@@ -29,12 +33,12 @@ def word_count(text: str) -> int:
 def is_headline_like(text: str, max_words: int = 30) -> bool:
     """Return True for a line that reads as a headline: short, no closing punctuation."""
     text = text.strip()
-    words = word_count(text)
+    # The cheapest tests first: most lines are sentences, and counting words splits the line.
     return (
-        1 <= words <= max_words
-        and len(text) <= 250
+        len(text) <= 250
         and not ends_sentence(text)
-        and not _CLAUSE_END.search(text)
+        and not text.endswith(_CLAUSE_ENDS)
+        and 1 <= word_count(text) <= max_words
         and _starts_like_a_title(text)
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,19 +13,40 @@ from . import __version__, urls
 from .errors import DigestError, DigestErrors
 from .export import articles_json
 from .feeds import render_feeds
-from .load import load_articles
-from .model import Article
-from .render import find_asset, make_environment, render_page, template_search_path
+from .cache import (
+    ArticleCache,
+    LoadedFile,
+    code_fingerprint,
+    file_status,
+    fingerprint,
+    folder_fingerprint,
+    is_racy,
+    read_build_record,
+    write_build_record,
+)
+from .load import assign_slugs, find_article_paths
+from .render import find_asset, make_environment, navigation, template_search_path
 from .search import render_search_index
 from .site import Settings, SitePlan, plan_site
 from .sitemap import render_sitemap
-from .tag import compile_matcher, tag_article
+from .tag import compile_matcher
 from .taxonomy import load_taxonomy
-from .write import check_output_folder, write_site
+from .workers import PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, available_workers, load_files, render_pages
+from .write import (
+    abandon_staging,
+    check_output_folder,
+    commit_staging,
+    make_folders,
+    open_staging,
+    manifest_hash,
+    read_manifest,
+    stage_file,
+)
 
 ASSETS = (urls.STYLESHEET, urls.FAVICON, urls.SEARCH_SCRIPT)
 
-# progress(stage, done, total): how far a build is, for a progress bar ("load", "tag", "plan", "write").
+# progress(stage, done, total): how far a build is, for a progress bar: "load" (read and tag the
+# files that changed), "plan", "write" (render and write the pages).
 Progress = Callable[[str, int, int], None]
 
 
@@ -36,19 +59,36 @@ class BuildReport:
     """What a build did, for the summary line."""
 
     articles: int
-    pages: int  # HTML pages written
-    files: int  # every file written, pages included
+    pages: int  # HTML pages of the site
+    files: int  # every file of the site, pages included
     seconds: float
     out_dir: Path
     skipped: tuple[DigestError, ...] = ()  # bad files left out under keep_going
     warnings: tuple[DigestError, ...] = field(default=())
+    unchanged: bool = False  # the inputs were those of the site already built: nothing was written
+    reloaded: int = 0  # article files read and tagged again (the others came from the cache)
+    rendered: int = 0  # pages rendered (the others were unchanged and taken over from the previous site)
 
     def summary(self) -> str:
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        if self.unchanged:
+            return (
+                f"Nothing changed: {self.out_dir} is up to date with {self.articles} articles{skipped} "
+                f"({self.pages} pages); checked in {self.seconds:.2f} s"
+            )
         return (
             f"Built {self.articles} articles{skipped} into {self.out_dir}: "
             f"{self.pages} pages ({self.files} files) in {self.seconds:.2f} s"
         )
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """Return where builds into ``out_dir`` keep their cache: beside it, never inside.
+
+    Inside, it would be published, and would make two builds of one input differ.
+    """
+    out_dir = out_dir.resolve()
+    return out_dir.parent / ".digest-cache" / out_dir.name
 
 
 def build_site(
@@ -61,12 +101,18 @@ def build_site(
     project_dir: Path | None = None,
     templates_dir: Path | None = None,
     progress: Progress = _no_progress,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build the site for the articles in ``articles_dir`` into ``out_dir``; return a report.
 
     Bad article files stop the build before anything is written, all of them reported in
     one DigestErrors; with ``keep_going`` they are left out and listed in the report.
     Templates and assets in ``templates_dir`` replace digest's own of the same name.
+    ``workers`` processes share the work (default: every core, for sites large enough to
+    gain from it). When nothing that the site depends on has changed since the build that
+    made ``out_dir``, nothing is written; articles unchanged since the last build are taken
+    from a cache instead of being read and tagged again. Either way the site is the one a
+    full build would write, byte for byte.
     """
     started = time.perf_counter()
     protected = {"the articles folder": articles_dir}
@@ -74,36 +120,131 @@ def build_site(
         protected["the project folder"] = project_dir
     check_output_folder(out_dir, protected)
     taxonomy = load_taxonomy(taxonomy_path)
-    loaded = load_articles(articles_dir, on_file=lambda done, total: progress("load", done, total))
-    if loaded.errors and not keep_going:
-        raise DigestErrors(list(loaded.errors))
-    matcher = compile_matcher(taxonomy)
-    articles = []
-    for article in loaded.articles:
-        progress("tag", len(articles), len(loaded.articles))
-        articles.append(tag_article(article, matcher))
-    progress("plan", 0, 1)  # no bar, but timed apart from tagging for --verbose
-    plan = plan_site(articles, taxonomy, settings)
     template_dirs = template_search_path(templates_dir)
-    files = write_site(_render_files(plan, articles, taxonomy, settings, template_dirs, progress), out_dir)
+    if not articles_dir.is_dir():
+        raise DigestError("articles folder does not exist; create it or pass another folder", articles_dir)
+    paths, link_errors = find_article_paths(articles_dir)
+    statuses = [file_status(path) for path in paths]
+    code = code_fingerprint()
+    taxonomy_key = fingerprint(code, Path(taxonomy.source_path).read_bytes() if taxonomy.source_path else b"")
+    # What every page depends on, besides its own context; the article files come on top.
+    inputs_common = fingerprint(taxonomy_key, folder_fingerprint(template_dirs), settings)
+    inputs = fingerprint(
+        inputs_common, keep_going,
+        [(path.relative_to(articles_dir).as_posix(), status) for path, status in zip(paths, statuses)],
+        [str(error) for error in link_errors],
+    )
+    cache_dir = cache_folder(out_dir)
+    previous = read_build_record(cache_dir / "build.json", manifest_hash(out_dir))
+    if _is_up_to_date(previous, inputs, statuses, out_dir):
+        return _unchanged_report(previous, out_dir, time.perf_counter() - started)
+
+    cache = ArticleCache.open(cache_dir / "articles.pickle", taxonomy_key)
+    loaded: dict[Path, LoadedFile] = {}
+    for path, status in zip(paths, statuses):
+        hit = cache.find(path.relative_to(articles_dir).as_posix(), path, status)
+        if hit is not None:
+            loaded[path] = hit
+    to_load = [path for path in paths if path not in loaded]
+    matcher = compile_matcher(taxonomy)
+    progress("load", 0, len(to_load))
+    load_workers = workers or (available_workers() if len(to_load) >= PARALLEL_MIN_FILES else 1)
+    fresh = load_files(to_load, articles_dir, matcher, load_workers,
+                       on_done=lambda done: progress("load", done, len(to_load)))
+    loaded.update(zip(to_load, fresh))
+    files = [loaded[path] for path in paths]
+    cache.save(files)
+    errors = [*link_errors, *(error for file in files for error in file.errors)]
+    warnings = [warning for file in files for warning in file.warnings]
+    if errors and not keep_going:
+        raise DigestErrors(errors)
+    articles = assign_slugs([file.article for file in files if file.article is not None])
+
+    progress("plan", 0, 1)  # no bar, but timed apart for --verbose
+    plan = plan_site(articles, taxonomy, settings)
+    environment = make_environment(template_dirs, settings)
+    for name in sorted({page.template for page in plan.pages}):
+        environment.get_template(name)  # compiled once, before the workers fork
+    other_files = list(_other_files(plan, taxonomy, settings, template_dirs))
+    out_paths = [page.out_path for page in plan.pages] + [out_path for out_path, _ in other_files]
+    if len(set(out_paths)) != len(out_paths):
+        twice = sorted(out_path for out_path, count in Counter(out_paths).items() if count > 1)
+        raise DigestError(f"two outputs would be written to {twice[0]}; rename one of them")
+
+    staging = open_staging(out_dir)
+    try:
+        make_folders(staging.folder, out_paths)
+        render_workers = workers or (available_workers() if len(plan.pages) >= PARALLEL_MIN_PAGES else 1)
+        # Everything a page's HTML depends on besides its own context.
+        common_key = fingerprint(inputs_common, [(label, target) for label, target in navigation(plan)],
+                                 settings.site_title)
+        previous_keys = previous.get("page_keys", {}) if previous else {}
+        page_keys, rendered = render_pages(
+            plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, render_workers,
+            on_done=lambda done: progress("write", done, len(plan.pages)))
+        for out_path, content in other_files:
+            stage_file(staging.folder, out_path, content)
+        written_ns = time.time_ns()
+        manifest = commit_staging(staging, out_paths)
+    except BaseException:
+        abandon_staging(staging)
+        raise
+    write_build_record(cache_dir / "build.json", {
+        "manifest": manifest,
+        "inputs": inputs,
+        "written_ns": written_ns,
+        "articles": len(articles),
+        "pages": len(plan.pages),
+        "files": len(out_paths),
+        "skipped": [_error_record(error) for error in errors],
+        "warnings": [_error_record(warning) for warning in warnings],
+        "pages_key": common_key,
+        "page_keys": page_keys,
+    })
     return BuildReport(
         articles=len(articles),
         pages=len(plan.pages),
-        files=files,
+        files=len(out_paths),
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
-        skipped=loaded.errors,
-        warnings=loaded.warnings,
+        skipped=tuple(errors),
+        warnings=tuple(warnings),
+        reloaded=len(to_load),
+        rendered=rendered,
     )
 
 
-def _render_files(plan: SitePlan, articles: list[Article], taxonomy, settings: Settings,
-                  template_dirs: list[Path], progress: Progress) -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, content) for every file of the site, pages rendered one at a time."""
-    environment = make_environment(template_dirs, settings)
-    for done, page in enumerate(plan.pages):
-        progress("write", done, len(plan.pages))
-        yield page.out_path, render_page(environment, page, plan, settings.site_title).encode()
+def _is_up_to_date(previous: dict | None, inputs: str, statuses: list, out_dir: Path) -> bool:
+    """Return True when ``out_dir`` was built from exactly these inputs and is still whole."""
+    if previous is None or previous.get("inputs") != inputs:
+        return False
+    written_ns = previous.get("written_ns", 0)
+    if any(is_racy(status, written_ns) for status in statuses):
+        return False  # edited too close to the last build for the clock to prove otherwise
+    listed = read_manifest(out_dir) or set()
+    return all(os.path.isfile(out_dir / out_path) for out_path in listed)
+
+
+def _unchanged_report(previous: dict, out_dir: Path, seconds: float) -> BuildReport:
+    return BuildReport(
+        articles=previous["articles"],
+        pages=previous["pages"],
+        files=previous["files"],
+        seconds=seconds,
+        out_dir=out_dir,
+        skipped=tuple(DigestError(*fields) for fields in previous["skipped"]),
+        warnings=tuple(DigestError(*fields) for fields in previous["warnings"]),
+        unchanged=True,
+    )
+
+
+def _error_record(error: DigestError) -> list:
+    return [error.message, error.path, error.line]
+
+
+def _other_files(plan: SitePlan, taxonomy, settings: Settings,
+                 template_dirs: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """Yield (out_path, content) for every file of the site that is not an HTML page."""
     for asset in ASSETS:
         yield asset, find_asset(template_dirs, asset).read_bytes()
     yield urls.ARTICLES_JSON, articles_json(list(plan.articles), taxonomy, f"digest {__version__}")

@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from markupsafe import Markup
 
 from . import __version__, urls
+from .fragments import PageFragments
 from .site import Page, Settings, SitePlan
 
 
@@ -53,6 +54,9 @@ def make_environment(template_dirs: list[Path] | None = None, settings: Settings
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A build compiles each template once; checking the files for changes before every
+        # page (a stat per template, thousands of times) would only slow it down.
+        auto_reload=False,
     )
     environment.globals["link"] = _link
     environment.globals["settings"] = settings
@@ -93,4 +97,6 @@ def render_page(environment: Environment, page: Page, plan: SitePlan, site_title
         stylesheet=urls.STYLESHEET,
         favicon=urls.FAVICON,
         body_html=Markup(page.context.article.body_html) if page.template == "article.html" else "",
+        # The pieces that lists repeat by the thousand, made in Python: see fragments.py.
+        html=PageFragments(page.out_path),
     )

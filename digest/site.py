@@ -2,31 +2,48 @@
 
 Nothing here reads or writes files. Every page's context is a small frozen record; links
 in it are site-relative out_paths that the renderer turns into relative URLs.
+
+Records that only restate one article's analysis (analysis.py) for one page, such as the
+sentences of its evidence or the lines of its quotations, are properties, made when a page
+shows them: a site of 10,000 articles would hold about a million of them, and planning
+would spend most of its time making them. Rendering happens in worker processes, which
+share that work.
 """
 
 from __future__ import annotations
 
 import datetime
+import gc
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from . import urls
-from .boilerplate import BOILERPLATE_RULES
+from .analysis import (
+    SUMMARY_LENGTH,
+    ArticleAnalysis,
+    FieldOrigin,
+    RemovedLine,
+    SentenceMatches,
+    TagEvidence,
+    analyse_article,
+    lede_and_words,
+    summarise,
+)
 from .body import block_id
-from .dates import format_date, format_month, format_month_day
+from .dates import format_date, format_month
 from .errors import DigestError
-from .header import find_dateline
-from .model import Article, Mention, Taxonomy, Topic, TopicTag
-from .related import Related, find_related
-from .sentences import cut_at_sentence
+from .model import Article, Taxonomy, Topic
+from .quotes import INHERITED, NAMED, Quotation
+from .related import rank_related
 
 if TYPE_CHECKING:  # story.py plans from this module's records, so it is imported late
-    from .story import AliasRow, QuoteLine
+    from .story import AliasRow
     from .timeline import Timeline
 
 WORDS_PER_MINUTE = 200
@@ -39,7 +56,7 @@ class Settings:
     site_title: str = "News digest"
     description: str = ""  # one sentence about the site, for search engines and link previews
     language: str = "en"  # the pages' lang attribute, a BCP 47 tag: screen readers pick their voice by it
-    summary_length: int = 300  # characters of the lede shown in lists, cut on a sentence
+    summary_length: int = SUMMARY_LENGTH  # characters of the lede shown in lists, cut on a sentence
     # Where the site is published, e.g. "https://example.org/news/". Feeds need it for
     # absolute links; sitemap.xml and robots.txt are written only when it is set.
     site_url: str | None = None
@@ -92,7 +109,7 @@ class ArticleItem:
     source: str | None
     summary: str
     reading_minutes: int
-    topics: tuple[TopicLink, ...]
+    topics: tuple[TopicLink, ...]  # count: the article's mentions of the topic
 
 
 @dataclass(frozen=True)
@@ -106,45 +123,112 @@ class EvidenceSentence:
 
 @dataclass(frozen=True)
 class TopicEvidence:
-    topic: TopicLink
+    """Why an article has a tag: the names that matched and the sentences that hold them."""
+
+    topic: TopicLink  # count: the article's mentions of the topic
     aliases: tuple[tuple[str, int], ...]  # alias as written in the taxonomy, matches
-    sentences: tuple[EvidenceSentence, ...]
+    article_out_path: str  # the article's page, which the sentences link to
+    matches: tuple[SentenceMatches, ...]  # the analysis's sentences, in text order
+
+    @property
+    def sentences(self) -> tuple[EvidenceSentence, ...]:
+        """Each sentence, linked to its paragraph."""
+        return tuple(
+            EvidenceSentence(
+                found.parts,
+                self.article_out_path + (f"#{block_id(found.block)}" if found.block >= 0 else ""),
+                "title" if found.block < 0 else f"paragraph {found.block + 1}",
+            )
+            for found in self.matches
+        )
 
 
-@dataclass(frozen=True)
-class FieldOrigin:
-    name: str
-    value: str
-    origin: str
+class RelatedItem(NamedTuple):
+    """An article related to the one on the page, with the topics they share.
 
-
-@dataclass(frozen=True)
-class RemovedLine:
-    line: int
-    text: str
-    rule: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RelatedItem:
-    """An article related to the one on the page, with the topics they share."""
+    A named tuple rather than a frozen dataclass, like TopicArticle: a site holds five an
+    article, and tuples are made in half the time.
+    """
 
     item: ArticleItem
-    shared: tuple[TopicLink, ...]  # count: the mentions the two articles share
+    shared: tuple[TopicLink, ...]  # count: the smaller of the two mention levels (related.py); most first
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """A quotation as pages show it, linked to its paragraph and its speaker's page."""
+
+    quotation: Quotation
+    article: ArticleItem
+
+    @property
+    def text(self) -> str:
+        return self.quotation.text
+
+    @property
+    def out_path(self) -> str:
+        """The paragraph on the article page: "articles/x.html#p3"."""
+        return f"{self.article.out_path}#{block_id(self.quotation.block)}"
+
+    @property
+    def where(self) -> str:
+        return f"paragraph {self.quotation.block + 1}"
+
+    @property
+    def attribution(self) -> str:
+        """As written: "he said"."""
+        return self.quotation.attribution
+
+    @property
+    def how(self) -> str:
+        """How the speaker was told, for readers: "the last speaker named, in paragraph 1"."""
+        quotation = self.quotation
+        if quotation.speaker is None:
+            return "the attribution names no one the digest can tell"
+        if quotation.how == NAMED:
+            return "named"
+        if quotation.how == INHERITED:
+            return "beside a quotation attributed to them"
+        where = ("earlier in this paragraph" if quotation.resolved_from == quotation.block
+                 else f"in paragraph {quotation.resolved_from + 1}")
+        return f"the last speaker named, {where}"
+
+    @property
+    def speaker(self) -> str | None:
+        """The speaker's name; None when the digest cannot tell."""
+        return self.quotation.speaker.name if self.quotation.speaker else None
+
+    @property
+    def speaker_out_path(self) -> str | None:
+        return urls.speaker_path(self.quotation.speaker.slug) if self.quotation.speaker else None
 
 
 @dataclass(frozen=True)
 class ArticleContext:
     article: Article
     item: ArticleItem
-    fields: tuple[FieldOrigin, ...]
-    evidence: tuple[TopicEvidence, ...]
-    removed: tuple[RemovedLine, ...]
+    analysis: ArticleAnalysis  # what the page shows of the article alone
     previous: ArticleItem | None  # the next older article
     next: ArticleItem | None  # the next newer article
     related: tuple[RelatedItem, ...] = ()  # most related first
-    quotations: tuple[QuoteLine, ...] = ()  # who said what, in text order (story.py)
+
+    @property
+    def fields(self) -> tuple[FieldOrigin, ...]:
+        return self.analysis.fields
+
+    @property
+    def evidence(self) -> tuple[TopicEvidence, ...]:
+        return tuple(TopicEvidence(link, found.aliases, self.item.out_path, found.sentences)
+                     for link, found in zip(self.item.topics, self.analysis.evidence))
+
+    @property
+    def removed(self) -> tuple[RemovedLine, ...]:
+        return self.analysis.removed
+
+    @property
+    def quotations(self) -> tuple[QuoteLine, ...]:
+        """Who said what, in text order."""
+        return tuple(QuoteLine(quotation, self.item) for quotation in self.analysis.quotations)
 
 
 @dataclass(frozen=True)
@@ -172,10 +256,20 @@ class ListContext:
     pager: Pager | None = None  # only on a list split into pages
 
 
-@dataclass(frozen=True)
-class TopicArticle:
+class TopicArticle(NamedTuple):
+    """An article on the pages of one of its topics.
+
+    A named tuple rather than a frozen dataclass: a site holds one for each tag of each
+    article, and tuples are made in half the time.
+    """
+
     item: ArticleItem
-    evidence: TopicEvidence
+    link: TopicLink  # the topic; count: the article's mentions of it
+    found: TagEvidence  # the analysis's evidence for the topic
+
+    @property
+    def evidence(self) -> TopicEvidence:
+        return TopicEvidence(self.link, self.found.aliases, self.item.out_path, self.found.sentences)
 
 
 @dataclass(frozen=True)
@@ -270,6 +364,7 @@ class SitePlan:
     pages: tuple[Page, ...]
     articles: tuple[Article, ...]  # newest first, undated last
     has_undated: bool
+    analyses: Mapping[str, ArticleAnalysis] = field(default_factory=dict)  # of the articles, by source_path
 
 
 def newest_first(articles: list[Article]) -> list[Article]:
@@ -279,24 +374,59 @@ def newest_first(articles: list[Article]) -> list[Article]:
     ))
 
 
-def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings) -> SitePlan:
-    """Return every page of the site, after checking that no two pages claim one path."""
+def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
+              analyses: Mapping[str, ArticleAnalysis] | None = None) -> SitePlan:
+    """Return every page of the site, after checking that no two pages claim one path.
+
+    ``analyses`` are ``analyse_article`` of these very articles, by source_path, for a caller
+    that made them already (in worker processes, or kept in a cache); any missing is made here.
+    """
+    with _no_cycle_collection():
+        return _plan_site(articles, taxonomy, settings, analyses or {})
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while planning.
+
+    Planning makes tens of records an article and no reference cycles, and each collection
+    walks every record made so far: at 10,000 articles the collector took more than half of
+    the planning time, with nothing to collect. It runs again afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
+               known: Mapping[str, ArticleAnalysis]) -> SitePlan:
+    # story builds on this module's records: imported here to keep one direction between the modules
+    from .story import plan_story
+
     ordered = newest_first(articles)
-    topic_links = {topic.slug: topic for topic in taxonomy.topics}
-    items = {article.slug: make_item(article, topic_links, settings) for article in ordered}
+    analysed = {article.slug: known.get(article.source_path) or
+                analyse_article(article, taxonomy, settings.summary_length) for article in ordered}
+    make_item = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
+    items = {article.slug: make_item(article, analysed[article.slug]) for article in ordered}
     listed = tuple(items[article.slug] for article in ordered)
+    shown, entries, aliases = topic_entries(ordered, taxonomy, items, analysed)
+    topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
+    story = plan_story(ordered, items, taxonomy, analysed, topic_links, entries, shown, aliases)
     pages = plan_index_pages(listed, settings)
-    pages += plan_article_pages(ordered, items, taxonomy, find_related(ordered, settings.related_count))
-    pages += plan_topic_pages(ordered, items, taxonomy, settings.page_size)
+    pages += plan_article_pages(ordered, items, analysed, _related_items(ordered, items, settings, make_item.link))
+    pages += plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.topic_extras)
     pages += plan_archive_pages(ordered, items)
     pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
         listed[:settings.page_size], urls.root_prefix(urls.SEARCH), urls.SEARCH_INDEX, urls.SEARCH_SCRIPT,
     ), "the search page"))
-    from .story import plan_story  # story builds on this module's records: imported here to keep one direction
-
-    pages = plan_story(pages, ordered, items, taxonomy)
+    pages += story.pages
     check_collisions(pages)
-    return SitePlan(tuple(pages), tuple(ordered), any(article.date is None for article in ordered))
+    return SitePlan(tuple(pages), tuple(ordered), any(article.date is None for article in ordered),
+                    {article.source_path: analysed[article.slug] for article in ordered})
 
 
 Listed = TypeVar("Listed")
@@ -358,146 +488,162 @@ def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings) -> lis
 
 
 def make_item(article: Article, topics: dict[str, Topic], settings: Settings) -> ArticleItem:
-    lede = _lede(article)
-    words = sum(len(block.text.split()) for block in article.blocks)
-    return ArticleItem(
-        title=article.title,
-        out_path=urls.article_path(article.slug),
-        date=article.date,
-        date_text=format_date(article.date) if article.date else "Undated",
-        date_out_path=urls.date_path(article.date) if article.date else urls.UNDATED,
-        source=article.source,
-        summary=cut_at_sentence(lede, settings.summary_length) if lede else "",
-        reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
-        topics=tuple(_topic_link(topics[tag.slug], tag.count) for tag in article.tags),
-    )
+    """Return how ``article`` appears in lists; ``topics`` are the taxonomy's, by slug."""
+    lede, words = lede_and_words(article)
+    return _ItemMaker(topics, settings).item(article, summarise(lede, settings.summary_length), words)
 
 
-def _lede(article: Article) -> str:
-    """Return the first paragraph's text, after the dateline ("MOSCOW (Reuters) -") that opens it.
+class _ItemMaker:
+    """make_item for a whole site, from the articles' analyses: what items share is made once."""
 
-    A dateline says where the story was filed, not what it says.
-    """
-    paragraphs = [block.text for block in article.blocks if block.kind == "paragraph"]
-    if not paragraphs:
-        return ""
-    found = find_dateline(paragraphs[0])
-    return paragraphs[0][found[1]:] if found else paragraphs[0]
+    def __init__(self, topics: dict[str, Topic], settings: Settings):
+        self.topics = topics
+        self.settings = settings
+        self.links: dict[tuple[str, int], TopicLink] = {}
+        self.dates: dict[datetime.date, tuple[str, str]] = {}  # date -> its text and its page
+
+    def __call__(self, article: Article, analysis: ArticleAnalysis) -> ArticleItem:
+        length = self.settings.summary_length
+        summary = analysis.summary if analysis.summary_length == length else summarise(analysis.lede, length)
+        return self.item(article, summary, analysis.words)
+
+    def item(self, article: Article, summary: str, words: int) -> ArticleItem:
+        date = article.date
+        if date is None:
+            date_text, date_out_path = "Undated", urls.UNDATED
+        elif date in self.dates:
+            date_text, date_out_path = self.dates[date]
+        else:
+            date_text, date_out_path = self.dates[date] = format_date(date), urls.date_path(date)
+        return ArticleItem(
+            title=article.title,
+            out_path=urls.article_path(article.slug),
+            date=date,
+            date_text=date_text,
+            date_out_path=date_out_path,
+            source=article.source,
+            summary=summary,
+            reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
+            topics=tuple([self.links.get((tag.slug, tag.count)) or self.link(tag.slug, tag.count)
+                          for tag in article.tags]),
+        )
+
+    def link(self, slug: str, count: int) -> TopicLink:
+        """Return the link to topic ``slug`` with ``count``; records are frozen, so one serves all."""
+        link = self.links.get((slug, count))
+        if link is None:
+            link = self.links[(slug, count)] = _topic_link(self.topics[slug], count)
+        return link
 
 
 def _topic_link(topic: Topic, count: int) -> TopicLink:
     return TopicLink(topic.name, topic.slug, topic.kind, urls.topic_path(topic.slug), count)
 
 
-def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
-                       related: dict[str, tuple[Related, ...]] | None = None) -> list[Page]:
+def _related_items(ordered: list[Article], items: dict[str, ArticleItem], settings: Settings,
+                   link: Callable[[str, int], TopicLink]) -> dict[str, tuple[RelatedItem, ...]]:
+    """Return each article's related articles (related.py) as its page lists them, by slug."""
+    shared_links: dict[tuple[tuple[str, int], ...], tuple[TopicLink, ...]] = {}
+    related = {}
+    for article, chosen in zip(ordered, rank_related(ordered, settings.related_count)):
+        found = []
+        for other, _, shared in chosen:
+            if shared not in shared_links:
+                shared_links[shared] = tuple(link(slug, level) for slug, level in shared)
+            found.append(RelatedItem(items[ordered[other].slug], shared_links[shared]))
+        related[article.slug] = tuple(found)
+    return related
+
+
+def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], analysed: Mapping[str, ArticleAnalysis],
+                       related: Mapping[str, tuple[RelatedItem, ...]]) -> list[Page]:
     pages = []
     # Reading order is oldest to newest; undated articles come after every dated one.
     chronological = [article for article in reversed(ordered) if article.date] + [a for a in ordered if not a.date]
     for position, article in enumerate(chronological):
         previous = chronological[position - 1] if position > 0 else None
         following = chronological[position + 1] if position + 1 < len(chronological) else None
+        item = items[article.slug]
         context = ArticleContext(
             article=article,
-            item=items[article.slug],
-            fields=_field_origins(article),
-            evidence=tuple(
-                make_evidence(article, tag, _topic_link(taxonomy.topic(tag.slug), tag.count)) for tag in article.tags
-            ),
-            removed=tuple(
-                RemovedLine(removal.line, removal.text, removal.rule, BOILERPLATE_RULES.get(removal.rule, removal.rule))
-                for removal in article.removed
-            ),
+            item=item,
+            analysis=analysed[article.slug],
             previous=items[previous.slug] if previous else None,
             next=items[following.slug] if following else None,
-            related=tuple(
-                RelatedItem(items[other.slug],
-                            tuple(_topic_link(taxonomy.topic(slug), shared) for slug, shared in other.shared))
-                for other in (related or {}).get(article.slug, ())
-            ),
+            related=related.get(article.slug, ()),
         )
-        pages.append(Page(urls.article_path(article.slug), "article.html", article.title, context,
-                          f"article {article.source_path}"))
+        pages.append(Page(item.out_path, "article.html", article.title, context, f"article {article.source_path}"))
     return pages
 
 
-def _field_origins(article: Article) -> tuple[FieldOrigin, ...]:
-    dateline = article.dateline
-    fields = [
-        FieldOrigin("Title", article.title, article.origins.title),
-        FieldOrigin("Source", article.source or "Unknown", article.origins.source),
-        FieldOrigin("Date", format_date(article.date) if article.date else "Undated", article.origins.date),
-        FieldOrigin("Original", article.url or "Not given", article.origins.url),
-    ]
-    if dateline is not None:
-        shown = dateline.text
-        if dateline.month and dateline.day and not dateline.year:
-            shown += f" (gives {format_month_day(dateline.month, dateline.day)}, no year)"
-        fields.append(FieldOrigin("Dateline", shown, "first paragraph"))
-    fields.append(FieldOrigin("File", article.source_path, "articles folder"))
-    return tuple(fields)
+def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entries: dict[str, list[TopicArticle]],
+                     aliases: Mapping[str, tuple[tuple[str, int], ...]], page_size: int = Settings.page_size,
+                     extras: Mapping[str, tuple[tuple[AliasRow, ...], Timeline | None]] | None = None) -> list[Page]:
+    """Return each topic's pages and the topics overview.
 
-
-def make_evidence(article: Article, tag: TopicTag, link: TopicLink) -> TopicEvidence:
-    """Return the sentences that mention a topic, each once, with every match highlighted."""
-    aliases: dict[str, int] = {}
-    by_sentence: dict[tuple[int, int], list[Mention]] = {}
-    for mention in tag.mentions:
-        aliases[mention.alias] = aliases.get(mention.alias, 0) + 1
-        by_sentence.setdefault((mention.block, mention.sentence_start), []).append(mention)
-    sentences = []
-    for (block, sentence_start), mentions in sorted(by_sentence.items()):
-        sentence = mentions[0].sentence
-        parts: list[tuple[str, bool]] = []
-        cursor = 0
-        for mention in sorted(mentions, key=lambda mention: mention.start):
-            start, end = mention.start - sentence_start, mention.end - sentence_start
-            if start < cursor:
-                continue
-            parts += [(sentence[cursor:start], False), (sentence[start:end], True)]
-            cursor = end
-        parts.append((sentence[cursor:], False))
-        anchor = urls.article_path(article.slug) + (f"#{block_id(block)}" if block >= 0 else "")
-        where = "title" if block < 0 else f"paragraph {block + 1}"
-        sentences.append(EvidenceSentence(tuple(part for part in parts if part[0]), anchor, where))
-    return TopicEvidence(link, tuple(sorted(aliases.items(), key=lambda pair: (-pair[1], pair[0]))), tuple(sentences))
-
-
-def plan_topic_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
-                     page_size: int = Settings.page_size) -> list[Page]:
+    ``entries`` are each topic's articles, newest first, and ``aliases`` its aliases with
+    their matches (both from ``topic_entries``); ``extras`` give a topic's front page its
+    "why this tag" rows and its timeline (story.py).
+    """
     pages = []
     overview: dict[str, list[TopicLink]] = {"actor": [], "place": []}
     for topic in taxonomy.topics:
-        tagged = [(article, tag) for article in ordered if (tag := article.tag(topic.slug)) is not None]
-        link = _topic_link(topic, len(tagged))
+        link = topic_links[topic.slug]
         overview[topic.kind].append(link)
-        aliases: dict[str, int] = {}
-        entries = []
-        for article, tag in tagged:
-            evidence = make_evidence(article, tag, link)
-            for alias, count in evidence.aliases:
-                aliases[alias] = aliases.get(alias, 0) + count
-            entries.append(TopicArticle(items[article.slug], evidence))
-        context = TopicContext(
-            topic=topic,
-            link=link,
-            article_count=len(tagged),
-            mention_count=sum(tag.count for _, tag in tagged),
-            aliases=tuple(sorted(aliases.items(), key=lambda pair: (-pair[1], pair[0]))),
-            entries=tuple(entries),
-            feed_out_path=urls.topic_feed_path(topic.slug),
-        )
+        found = entries[topic.slug]
+        mentions = sum(count for _, count in aliases[topic.slug])  # every mention matched an alias
+        alias_rows, timeline = (extras or {}).get(topic.slug, ((), None))
         numbered = partial(urls.topic_page_path, topic.slug)
-        for part in paginate(context.entries, page_size, link.out_path, numbered):
+        for part in paginate(found, page_size, link.out_path, numbered):
             number = part.pager.number if part.pager else None
+            front = number is None
+            context = TopicContext(
+                topic=topic,
+                link=link,
+                article_count=len(found),
+                mention_count=mentions,
+                aliases=aliases[topic.slug],
+                entries=part.items,
+                feed_out_path=urls.topic_feed_path(topic.slug),
+                pager=part.pager,
+                alias_rows=alias_rows if front else (),
+                timeline=timeline if front else None,
+            )
             pages.append(Page(
-                part.out_path, "topic.html", topic.name if number is None else f"{topic.name}, page {number}",
-                replace(context, entries=part.items, pager=part.pager),
-                f"topic '{topic.slug}' in the taxonomy" + (f", page {number}" if number else ""),
+                part.out_path, "topic.html", topic.name if front else f"{topic.name}, page {number}",
+                context, f"topic '{topic.slug}' in the taxonomy" + (f", page {number}" if number else ""),
             ))
     groups = (("Actors", tuple(overview["actor"])), ("Places", tuple(overview["place"])))
     pages.append(Page(urls.TOPICS, "topics.html", "Topics", TopicsContext(groups), "the topics overview"))
     return pages
+
+
+def topic_entries(ordered: list[Article], taxonomy: Taxonomy, items: dict[str, ArticleItem],
+                  analysed: Mapping[str, ArticleAnalysis]) -> tuple[dict[str, tuple[TopicArticle, ...]],
+                                                                   dict[str, list[TopicArticle]],
+                                                                   dict[str, tuple[tuple[str, int], ...]]]:
+    """Return each article's topics as topic pages list them, by article slug; then each
+    topic's articles, newest first, and each topic's aliases with their matches, most first,
+    by topic slug.
+
+    One record per article and topic serves the topic's pages and its pairs' pages.
+    """
+    shown = {}
+    entries: dict[str, list[TopicArticle]] = {topic.slug: [] for topic in taxonomy.topics}
+    matches: dict[str, dict[str, int]] = {topic.slug: {} for topic in taxonomy.topics}
+    for article in ordered:
+        item = items[article.slug]
+        mine = []
+        for link, found in zip(item.topics, analysed[article.slug].evidence):
+            entry = TopicArticle(item, link, found)
+            mine.append(entry)
+            entries[link.slug].append(entry)
+            tally = matches[link.slug]
+            for alias, count in found.aliases:
+                tally[alias] = tally.get(alias, 0) + count
+        shown[article.slug] = tuple(mine)
+    aliases = {slug: tuple(sorted(tally.items(), key=lambda pair: (-pair[1], pair[0]))) for slug, tally in matches.items()}
+    return shown, entries, aliases
 
 
 def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem]) -> list[Page]:

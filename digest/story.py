@@ -1,40 +1,38 @@
 """Planning the views that explain the news: actor × place matrix, timeline, who said what, sources.
 
-Pure planning, like site.py, whose records it builds on: plan_story takes the pages
-site.plan_site has planned and returns them with the quotations added to article pages and
-"why this tag" and a small timeline added to topic pages, followed by the pages of these
-views. Links are site-relative out_paths, decided by urls.py.
+Pure planning, like site.py, whose records it builds on: plan_story returns what
+site.plan_site adds to topic pages ("why this tag" and a small timeline on each front page)
+and the pages of these views. Links are site-relative out_paths, decided by urls.py. As in
+site.py, records that restate the articles' analyses for one page are properties, made
+when the page is rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
+from operator import attrgetter
 
 from . import urls
-from .body import block_id
+from .analysis import ArticleAnalysis
 from .load import make_slug
-from .model import Article, Taxonomy, Topic
-from .quotes import INHERITED, NAMED, Quotation, Speaker, extract_quotations
-from .site import ArticleItem, Page, TopicEvidence, TopicLink, make_evidence
-from .timeline import EVERY_ARTICLE, LaneSpec, Timeline, TimelineEntry, choose_scale, draw_timeline
+from .model import Article, Taxonomy
+from .quotes import Quotation, Speaker
+from .site import ArticleItem, Page, QuoteLine, TopicArticle, TopicEvidence, TopicLink
+from .timeline import (
+    EVERY_ARTICLE,
+    Bins,
+    LaneSpec,
+    Scale,
+    Timeline,
+    TimelineEntry,
+    bin_entries,
+    choose_scale,
+    draw_timeline,
+)
 
 ALL_LANE = "*"  # the key of the timeline's first lane, every dated article; no topic slug can be "*"
-
-
-@dataclass(frozen=True)
-class QuoteLine:
-    """A quotation as pages show it, linked to its paragraph and its speaker's page."""
-
-    text: str
-    out_path: str  # the paragraph on the article page: "articles/x.html#p3"
-    where: str  # "paragraph 3"
-    attribution: str  # as written: "he said"
-    how: str  # how the speaker was told, for readers: "“he”: the speaker named in paragraph 1"
-    speaker: str | None  # the speaker's name; None when the digest cannot tell
-    speaker_out_path: str | None
-    article: ArticleItem
 
 
 @dataclass(frozen=True)
@@ -49,13 +47,22 @@ class SpeakerLink:
 @dataclass(frozen=True)
 class VoicesContext:
     speakers: tuple[SpeakerLink, ...]  # most quoted first
-    unattributed: tuple[QuoteLine, ...]  # quotations whose speaker the digest cannot tell
+    unknown: tuple[tuple[ArticleItem, Quotation], ...]  # quotations whose speaker the digest cannot tell
+
+    @property
+    def unattributed(self) -> tuple[QuoteLine, ...]:
+        return tuple(QuoteLine(quotation, item) for item, quotation in self.unknown)
 
 
 @dataclass(frozen=True)
 class PersonContext:
     speaker: SpeakerLink
-    groups: tuple[tuple[ArticleItem, tuple[QuoteLine, ...]], ...]  # newest article first
+    quoted: tuple[tuple[ArticleItem, tuple[Quotation, ...]], ...]  # newest article first
+
+    @property
+    def groups(self) -> tuple[tuple[ArticleItem, tuple[QuoteLine, ...]], ...]:
+        return tuple((item, tuple(QuoteLine(quotation, item) for quotation in quotations))
+                     for item, quotations in self.quoted)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,12 @@ class PairArticle:
 class PairContext:
     actor: TopicLink
     place: TopicLink
-    entries: tuple[PairArticle, ...]  # newest first
+    found: tuple[tuple[TopicArticle, TopicArticle], ...]  # each article on the actor's and the place's pages
+
+    @property
+    def entries(self) -> tuple[PairArticle, ...]:
+        """Newest first."""
+        return tuple(PairArticle(actor.item, (actor.evidence, place.evidence)) for actor, place in self.found)
 
 
 @dataclass(frozen=True)
@@ -122,101 +134,108 @@ class AliasRow:
 
     alias: str
     count: int
-    articles: tuple[tuple[ArticleItem, int], ...]  # each article it matched in, with its matches
+    tagged: tuple[TopicArticle, ...]  # every article of the topic, newest first
+
+    @property
+    def articles(self) -> tuple[tuple[ArticleItem, int], ...]:
+        """Each article the alias matched in, with its matches."""
+        found = []
+        for entry in self.tagged:
+            for alias, count in entry.found.aliases:
+                if alias == self.alias:
+                    found.append((entry.item, count))
+        return tuple(found)
 
 
-def plan_story(pages: list[Page], ordered: list[Article], items: dict[str, ArticleItem],
-               taxonomy: Taxonomy) -> list[Page]:
-    """Return ``pages`` with quotations and topic evidence filled in, then the story views' pages."""
-    topic_links = {topic.slug: _topic_link(topic, _count_tagged(ordered, topic.slug)) for topic in taxonomy.topics}
-    quotations = {article.slug: extract_quotations(article, taxonomy) for article in ordered}
-    lines = {article.slug: quote_lines(article, quotations[article.slug], items[article.slug])
-             for article in ordered}
-    entries = timeline_entries(ordered)
-    scale = choose_scale(entries)
-    planned = []
-    for page in pages:
-        context = page.context
-        if page.template == "article.html":
-            context = replace(context, quotations=lines[context.article.slug])
-        elif page.template == "topic.html" and page.out_path == urls.topic_path(context.topic.slug):
-            tagged = [article for article in ordered if article.tag(context.topic.slug)]
-            timeline = None
-            if scale is not None:
-                lane = LaneSpec(context.topic.slug, context.topic.name, None, context.topic.kind)
-                timeline = draw_timeline([entry for entry in entries if context.topic.slug in entry.lanes], [lane],
-                                         scale, show_labels=False)
-            context = replace(context, alias_rows=alias_rows(tagged, items, context.topic.slug), timeline=timeline)
-        planned.append(replace(page, context=context) if context is not page.context else page)
-    planned += plan_matrix_pages(ordered, items, taxonomy, topic_links)
-    planned.append(Page(urls.TIMELINE, "timeline.html", "Timeline",
-                        plan_timeline(ordered, taxonomy, topic_links), "the timeline"))
-    planned += plan_voice_pages(ordered, quotations, lines, topic_links)
-    planned += plan_source_pages(ordered, items)
-    return planned
+@dataclass(frozen=True)
+class StoryPlan:
+    """What the story views add to the topic pages of site.py, and their own pages."""
+
+    topic_extras: dict[str, tuple[tuple[AliasRow, ...], Timeline | None]]  # by topic slug: why this tag, timeline
+    pages: list[Page]  # the matrix and its pairs, the timeline, the voices, the sources
 
 
-def _topic_link(topic: Topic, count: int) -> TopicLink:
-    return TopicLink(topic.name, topic.slug, topic.kind, urls.topic_path(topic.slug), count)
+def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
+               analysed: Mapping[str, ArticleAnalysis], topic_links: dict[str, TopicLink],
+               entries: dict[str, list[TopicArticle]], shown: Mapping[str, tuple[TopicArticle, ...]],
+               aliases: Mapping[str, tuple[tuple[str, int], ...]]) -> StoryPlan:
+    """Return the extras of site.py's topic pages, and the story views' pages.
 
-
-def _count_tagged(articles: list[Article], slug: str) -> int:
-    return sum(1 for article in articles if article.tag(slug) is not None)
+    ``analysed`` has each article's analysis by slug; ``entries`` has the articles of each
+    topic and ``shown`` those of each article's topics, as site.py lists them; ``aliases``
+    has each topic's aliases with their matches.
+    """
+    # Oldest first, as the charts draw them; binned once for the timeline and every topic's own.
+    dated = sorted(timeline_entries(ordered), key=attrgetter("date", "out_path"))
+    scale = choose_scale(dated)
+    bins = bin_entries(dated, [ALL_LANE, *(topic.slug for topic in taxonomy.topics)], scale) if scale else {}
+    extras = {}
+    for topic in taxonomy.topics:
+        timeline = None
+        if scale is not None:
+            lane = LaneSpec(topic.slug, topic.name, None, topic.kind)
+            mine = [entry for found in bins[topic.slug].values() for entry in found]
+            timeline = draw_timeline(mine, [lane], scale, show_labels=False, bins=bins)
+        extras[topic.slug] = (alias_rows(aliases[topic.slug], entries[topic.slug]), timeline)
+    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown)
+    pages.append(Page(urls.TIMELINE, "timeline.html", "Timeline",
+                      plan_timeline(ordered, taxonomy, topic_links, dated, scale, bins), "the timeline"))
+    pages += plan_voice_pages(ordered, items, analysed, topic_links)
+    pages += plan_source_pages(ordered, items)
+    return StoryPlan(extras, pages)
 
 
 # --------------------------------------------------------------------------- why this tag
 
 
-def alias_rows(tagged: list[Article], items: dict[str, ArticleItem], slug: str) -> tuple[AliasRow, ...]:
-    """Return each alias that tagged ``tagged`` with topic ``slug``, most matches first."""
-    per_article: dict[str, list[tuple[ArticleItem, int]]] = {}
-    for article in tagged:
-        counts = Counter(mention.alias for mention in article.tag(slug).mentions)
-        for alias, count in counts.items():
-            per_article.setdefault(alias, []).append((items[article.slug], count))
-    rows = [AliasRow(alias, sum(count for _, count in found), tuple(found)) for alias, found in per_article.items()]
-    return tuple(sorted(rows, key=lambda row: (-row.count, row.alias)))
+def alias_rows(aliases: tuple[tuple[str, int], ...], tagged: list[TopicArticle]) -> tuple[AliasRow, ...]:
+    """Return a row for each alias that tagged ``tagged`` (one topic's articles), most matches first.
+
+    ``aliases`` are the topic's (site.topic_entries): each alias with its matches, most first.
+    """
+    everyone = tuple(tagged)
+    return tuple(AliasRow(alias, count, everyone) for alias, count in aliases)
 
 
 # --------------------------------------------------------------------------- matrix
 
 
-def plan_matrix_pages(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
-                      topic_links: dict[str, TopicLink]) -> list[Page]:
-    """Return the actor × place matrix and a page for each pair that has articles."""
+def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[str, TopicLink],
+                      shown: Mapping[str, tuple[TopicArticle, ...]]) -> list[Page]:
+    """Return the actor × place matrix and a page for each pair that has articles.
+
+    ``shown`` has each article's topics as their pages list it: a pair's page shows the same.
+    """
     places = tuple(topic_links[topic.slug] for topic in taxonomy.places)
-    both = {
-        (actor.slug, place.slug): [article for article in ordered if article.tag(actor.slug) and article.tag(place.slug)]
-        for actor in taxonomy.actors for place in taxonomy.places
-    }
+    both: dict[tuple[str, str], list[tuple[TopicArticle, TopicArticle]]] = {}
+    for article in ordered:
+        mine = shown[article.slug]
+        actors = [entry for entry in mine if entry.link.kind == "actor"]
+        places_here = [entry for entry in mine if entry.link.kind == "place"]
+        for actor in actors:
+            for place in places_here:
+                pair = (actor.link.slug, place.link.slug)
+                if pair in both:
+                    both[pair].append((actor, place))
+                else:
+                    both[pair] = [(actor, place)]
     fullest = max((len(found) for found in both.values()), default=0)
     pages, rows = [], []
     for actor in taxonomy.actors:
         cells = []
         for place in places:
-            found = both[(actor.slug, place.slug)]
+            found = both.get((actor.slug, place.slug), [])
             out_path = urls.pair_path(actor.slug, place.slug) if found else None
             level = 0 if not found else max(1, round(4 * len(found) / fullest))
             cells.append(MatrixCell(place, len(found), out_path, level))
             if found:
-                pages.append(_pair_page(topic_links[actor.slug], place, found, items, taxonomy))
+                link = topic_links[actor.slug]
+                pages.append(Page(out_path, "pair.html", f"{link.name} × {place.name}",
+                                  PairContext(link, place, tuple(found)), f"the pair '{actor.slug}' × '{place.slug}'"))
         rows.append(MatrixRow(topic_links[actor.slug], tuple(cells)))
     pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places", MatrixContext(places, tuple(rows)),
                          "the actor × place matrix"))
     return pages
-
-
-def _pair_page(actor: TopicLink, place: TopicLink, found: list[Article], items: dict[str, ArticleItem],
-               taxonomy: Taxonomy) -> Page:
-    entries = tuple(
-        PairArticle(items[article.slug], (
-            make_evidence(article, article.tag(actor.slug), actor),
-            make_evidence(article, article.tag(place.slug), place),
-        ))
-        for article in found
-    )
-    return Page(urls.pair_path(actor.slug, place.slug), "pair.html", f"{actor.name} × {place.name}",
-                PairContext(actor, place, entries), f"the pair '{actor.slug}' × '{place.slug}'")
 
 
 # --------------------------------------------------------------------------- timeline
@@ -225,91 +244,57 @@ def _pair_page(actor: TopicLink, place: TopicLink, found: list[Article], items: 
 def timeline_entries(ordered: list[Article]) -> list[TimelineEntry]:
     """Return every dated article as a timeline entry, in the first lane and its topics' lanes."""
     return [
-        TimelineEntry(article.date, (ALL_LANE, *(tag.slug for tag in article.tags)), article.title,
+        TimelineEntry(article.date, (ALL_LANE, *[tag.slug for tag in article.tags]), article.title,
                       urls.article_path(article.slug))
         for article in ordered if article.date is not None
     ]
 
 
-def plan_timeline(ordered: list[Article], taxonomy: Taxonomy,
-                  topic_links: dict[str, TopicLink]) -> TimelineContext:
-    entries = timeline_entries(ordered)
-    scale = choose_scale(entries)
+def plan_timeline(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[str, TopicLink],
+                  entries: list[TimelineEntry], scale: Scale | None, bins: Bins | None = None) -> TimelineContext:
+    """Return the timeline of ``entries`` (``timeline_entries(ordered)``) on ``scale``.
+
+    ``bins`` are the entries' (oldest first), binned for every lane (timeline.bin_entries).
+    """
     undated = sum(1 for article in ordered if article.date is None)
     if scale is None:
         return TimelineContext(None, undated)
     lanes = [LaneSpec(ALL_LANE, "All articles", urls.ARCHIVE, EVERY_ARTICLE)]
     lanes += [LaneSpec(topic.slug, topic.name, topic_links[topic.slug].out_path, topic.kind) for topic in taxonomy.topics]
-    return TimelineContext(draw_timeline(entries, lanes, scale), undated)
+    return TimelineContext(draw_timeline(entries, lanes, scale, bins=bins), undated)
 
 
 # --------------------------------------------------------------------------- who said what
 
 
-def quote_lines(article: Article, quotations: tuple[Quotation, ...], item: ArticleItem) -> tuple[QuoteLine, ...]:
-    """Return an article's quotations as pages show them."""
-    lines = []
-    for quotation in quotations:
-        speaker = quotation.speaker
-        lines.append(QuoteLine(
-            text=quotation.text,
-            out_path=f"{urls.article_path(article.slug)}#{block_id(quotation.block)}",
-            where=f"paragraph {quotation.block + 1}",
-            attribution=quotation.attribution,
-            how=_how(quotation),
-            speaker=speaker.name if speaker else None,
-            speaker_out_path=urls.speaker_path(speaker.slug) if speaker else None,
-            article=item,
-        ))
-    return tuple(lines)
-
-
-def _how(quotation: Quotation) -> str:
-    if quotation.speaker is None:
-        return "the attribution names no one the digest can tell"
-    if quotation.how == NAMED:
-        return "named"
-    if quotation.how == INHERITED:
-        return "beside a quotation attributed to them"
-    where = ("earlier in this paragraph" if quotation.resolved_from == quotation.block
-             else f"in paragraph {quotation.resolved_from + 1}")
-    return f"the last speaker named, {where}"
-
-
-def plan_voice_pages(ordered: list[Article], quotations: dict[str, tuple[Quotation, ...]],
-                     lines: dict[str, tuple[QuoteLine, ...]], topic_links: dict[str, TopicLink]) -> list[Page]:
-    """Return the Voices overview and a page per speaker; ``lines`` are ``quotations`` as shown."""
+def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], analysed: Mapping[str, ArticleAnalysis],
+                     topic_links: dict[str, TopicLink]) -> list[Page]:
+    """Return the Voices overview and a page per speaker, from the quotations of each article."""
     speakers: dict[str, Speaker] = {}
-    said: dict[str, list[QuoteLine]] = {}
-    unattributed = []
+    said: dict[str, list[tuple[ArticleItem, tuple[Quotation, ...]]]] = {}  # by speaker slug, newest article first
+    unknown = []
     for article in ordered:
-        for quotation in quotations[article.slug]:
-            speaker = quotation.speaker
-            if speaker is None:
-                continue
-            # Two spellings of a name the taxonomy does not list can give one slug: one page.
-            speakers.setdefault(speaker.slug, speaker)
-        for line in lines[article.slug]:
-            if line.speaker_out_path is None:
-                unattributed.append(line)
+        analysis, item = analysed[article.slug], items[article.slug]
+        for speaker, quotations in analysis.speakers:
+            if speaker.slug in said:
+                said[speaker.slug].append((item, quotations))
             else:
-                said.setdefault(line.speaker_out_path, []).append(line)
+                # Two spellings of a name the taxonomy does not list can give one slug: one page.
+                speakers[speaker.slug] = speaker
+                said[speaker.slug] = [(item, quotations)]
+        unknown += [(item, quotation) for quotation in analysis.unattributed]
     links = []
     pages = []
     for slug, speaker in speakers.items():
         out_path = urls.speaker_path(slug)
-        found = said[out_path]
-        by_article: dict[str, list[QuoteLine]] = {}
-        for line in found:
-            by_article.setdefault(line.article.out_path, []).append(line)
+        quoted = tuple(said[slug])
         link = SpeakerLink(speaker.name, out_path, topic_links.get(speaker.actor) if speaker.actor else None,
-                           len(found), len(by_article))
+                           sum(len(quotations) for _, quotations in quoted), len(quoted))
         links.append(link)
-        groups = tuple((quoted[0].article, tuple(quoted)) for quoted in by_article.values())
-        pages.append(Page(out_path, "person.html", speaker.name, PersonContext(link, groups),
+        pages.append(Page(out_path, "person.html", speaker.name, PersonContext(link, quoted),
                           f"the speaker {speaker.name!r}"))
     links.sort(key=lambda link: (-link.quotations, link.name))
-    pages.insert(0, Page(urls.VOICES, "voices.html", "Voices", VoicesContext(tuple(links), tuple(unattributed)),
+    pages.insert(0, Page(urls.VOICES, "voices.html", "Voices", VoicesContext(tuple(links), tuple(unknown)),
                          "the Voices overview"))
     return pages
 

@@ -1,28 +1,23 @@
 """Pure tagging: Article x Matcher -> the same Article with a TopicTag per topic it mentions.
 
-All aliases of a taxonomy are compiled into one regular expression, and that expression
-decides every match. The matching rules are documented at the top of ``data/taxonomy.yaml``.
+All aliases of a taxonomy are compiled into one regular expression, because the tagger runs
+over tens of thousands of articles and one pass per text is much faster than one per alias.
+The matching rules are documented at the top of ``data/taxonomy.yaml``.
 
-Two paths run it. The reference path scans each text with it and builds the evidence in the
-plainest way. The fast path, the default, tries it only where an alias can start: an
-Aho-Corasick automaton (ahocorasick_rs, in Rust) finds lower-cased prefixes of the aliases in
-the lower-cased article in one pass. The expression alone costs time at every capital letter,
-and news text has many capitals but few names. Both paths give the same tags and evidence:
-the prefixes are built so that the automaton cannot miss a place where the expression
-matches (see _start_keys), and tests compare the two on real and generated text.
+Two paths give the same tags and evidence, and tests hold them to it. The reference path
+scans each text with the expression and builds the evidence in the plainest way. The fast
+path, the default, scans an article's texts joined into one, with the expression stripped
+of its groups, and makes each Mention without its __init__: on news text, with a mention
+every sixty characters, the cost is in Python's work per match rather than in the scan.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-
-import ahocorasick_rs
 
 from digest.model import Alias, Article, Mention, Taxonomy, TopicTag
 from digest.sentences import sentence_around, split_sentences
@@ -33,28 +28,14 @@ from digest.sentences import sentence_around, split_sentences
 _LOOKALIKES = ("'‘’ʼ", "-‐‑")
 _SPACES = r"\s+"
 
-# The characters the fast path's prefixes are derived for: Latin, combining accents,
-# Cyrillic, punctuation and currency signs. An article with any other character, or whose
-# lower-cased form has another length (Turkish "İ" lower-cases to two characters), is
-# scanned with the expression alone, so offsets in the lower-cased text are those of the text.
-# Greek is left out on purpose: str.lower() turns "Σ" into "σ" or "ς" depending on the
-# letters around it, and the prefixes are derived one character at a time.
-_FAST_RANGES = ((0x0000, 0x036F), (0x0400, 0x052F), (0x1E00, 0x1EFF), (0x2000, 0x20CF))
-_FAST_ALPHABET = "".join(chr(code) for first, last in _FAST_RANGES for code in range(first, last + 1))
-_OUTSIDE_FAST_ALPHABET = re.compile(
-    "[^" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in _FAST_RANGES) + "]"
-)
-# Put between the texts of an article so that they are scanned as one: no alias can match
-# it (compile_matcher checks), it is not a word character for the checks of word
-# boundaries, and it is not white space, so no match reaches across two texts.
-_SEPARATOR = "\x00"
-# More prefix strings than this for one alias stop its prefix early: a shorter prefix finds
-# a few more places to try, but the number of strings doubles with each letter that has two
-# spellings.
-_MAX_KEYS_PER_ALIAS = 16
+# What the fast path puts between the texts of an article to scan them as one: the first of
+# these that no alias holds. It is neither a word character nor white space, so a match
+# cannot reach across it, and the checks for word boundaries see it as they see the end of
+# a text.
+_SEPARATORS = "\x00\x01\x02\x03"
+
 _new_object = object.__new__
 _set_attribute = object.__setattr__
-_BY_START = operator.itemgetter(1)  # of the automaton's (key index, start, end)
 
 
 @dataclass(frozen=True)
@@ -68,32 +49,13 @@ class Matcher:
     # ``pattern`` without its groups: it matches the same spans, and a match object with a
     # hundred groups costs more to make than the match itself.
     span_pattern: re.Pattern[str]
-    # Lower-cased alias prefixes: every match of ``pattern`` in a text of the fast alphabet
-    # starts where one of them is found in the lower-cased text. Empty when no alias can
-    # match such a text, or one holds _SEPARATOR: the fast path then scans with ``pattern``.
-    start_keys: tuple[str, ...]
+    # Joins the texts of an article for the fast path; None when aliases hold all of _SEPARATORS.
+    separator: str | None
     # A cache, filled as articles are tagged: matched text -> index into targets. Which
     # alternative of ``pattern`` matches depends on the matched text alone: the ones before
     # it failed at that place, so none of them can match exactly that text (the checks for
     # word boundaries are the same for all of them), and the first that can is the one.
     target_of: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    # The automaton for start_keys; built with the Matcher, and again after unpickling
-    # (the library's automata cannot be pickled), so that a process pool can share a Matcher.
-    automaton: ahocorasick_rs.AhoCorasick | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.automaton is None and self.start_keys:
-            automaton = ahocorasick_rs.AhoCorasick(
-                list(self.start_keys), implementation=ahocorasick_rs.Implementation.DFA
-            )
-            object.__setattr__(self, "automaton", automaton)
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "automaton": None}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.__post_init__()
 
 
 def compile_matcher(taxonomy: Taxonomy) -> Matcher:
@@ -123,22 +85,20 @@ def compile_matcher(taxonomy: Taxonomy) -> Matcher:
         sources[group] = f"(?:{'|'.join(alternatives)})(?!\\w)"
     # In the order of the groups in the pattern, which is how groups are numbered.
     targets = tuple(target for entries in branches.values() for _, target in entries)
-    start_keys: tuple[str, ...] = ()
-    if not any(_SEPARATOR in alias.text for _, alias in aliases):
-        start_keys = tuple(_prefix_free(key for _, alias in aliases for key in _start_keys(alias)))
+    unused = [char for char in _SEPARATORS if not any(char in alias.text for _, alias in aliases)]
     return Matcher(
         pattern=re.compile(sources["("]),
         targets=targets,
         topic_slugs=tuple(topic.slug for topic in taxonomy.topics),
         span_pattern=re.compile(sources["(?:"]),
-        start_keys=start_keys,
+        separator=unused[0] if unused else None,
     )
 
 
 def tag_article(article: Article, matcher: Matcher, *, reference: bool = False) -> Article:
     """Return ``article`` with its tags: one TopicTag per topic mentioned in the title or body.
 
-    ``reference`` takes the reference path; the result is the same, several times slower.
+    ``reference`` takes the reference path: the same result, about twice as slow.
     """
     mentions: dict[str, list[Mention]] = {slug: [] for slug in matcher.topic_slugs}
     texts = [article.title, *(block.text for block in article.blocks)]
@@ -166,24 +126,21 @@ def find_mentions(
 def _find_in_texts(
     texts: list[str], matcher: Matcher, first_block: int, reference: bool
 ) -> list[tuple[str, Mention]]:
-    """find_mentions for each of ``texts``, numbered as blocks from ``first_block`` on.
-
-    The texts are joined into one, so that an article is lower-cased, checked and scanned
-    in one call each.
-    """
-    if reference:
+    """find_mentions for each of ``texts``, numbered as blocks from ``first_block`` on."""
+    if reference or matcher.separator is None:
         return [
             found
             for index, text in enumerate(texts)
             for found in _reference_mentions(text, matcher, first_block + index)
         ]
-    joined = _SEPARATOR.join(texts)
+    # One scan for the whole article: the per-call cost of a scan is paid once.
+    joined = matcher.separator.join(texts)
     text_starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
     text_starts.append(len(joined) + 1)
     targets = matcher.targets
     found: list[tuple[str, Mention]] = []
     text_end = -1  # where the text of the last mention ends in ``joined``
-    for start, end, target in _find_spans(joined, matcher):
+    for start, end, target in find_spans(joined, matcher):
         slug, alias = targets[target]
         if slug is None:
             continue  # an ignored phrase: it only hides the aliases inside it
@@ -220,26 +177,17 @@ def _find_in_texts(
     return found
 
 
-def _find_spans(joined: str, matcher: Matcher) -> list[tuple[int, int, int]]:
-    """Return (start, end, target index) for each match of ``matcher.pattern`` in ``joined``,
-    as finditer finds them, trying the pattern only where the automaton found a prefix."""
-    lowered = joined.lower()
-    if matcher.automaton is None or len(lowered) != len(joined) or _OUTSIDE_FAST_ALPHABET.search(joined):
-        return [(*match.span(), match.lastindex - 1) for match in matcher.pattern.finditer(joined)]
-    span_at = matcher.span_pattern.match
+def find_spans(text: str, matcher: Matcher) -> list[tuple[int, int, int]]:
+    """Return (start, end, index into matcher.targets) for each match of ``matcher.pattern``
+    in ``text``, as finditer finds them: the matching step alone, without evidence."""
     target_of = matcher.target_of
     spans = []
-    resume = 0  # finditer goes on after the end of the previous match
-    found = matcher.automaton.find_matches_as_indexes(lowered, overlapping=True)
-    found.sort(key=_BY_START)  # reported in the order of their ends
-    for _, candidate, _ in found:
-        if candidate < resume or (match := span_at(joined, candidate)) is None:
-            continue
-        start, resume = match.span()
+    for match in matcher.span_pattern.finditer(text):
+        start, end = match.span()
         target = target_of.get(matched := match.group())
         if target is None:
-            target = target_of[matched] = matcher.pattern.match(joined, start).lastindex - 1
-        spans.append((start, resume, target))
+            target = target_of[matched] = matcher.pattern.match(text, start).lastindex - 1
+        spans.append((start, end, target))
     return spans
 
 
@@ -266,37 +214,25 @@ def _reference_mentions(text: str, matcher: Matcher, block: int) -> list[tuple[s
 
 def _alias_variants(alias: Alias) -> list[tuple[str, str]]:
     """Return (first character, pattern for the rest) for each way ``alias`` can start in text."""
-    variants = []
-    for form, rest, any_case in _alias_forms(alias):
-        rest_pattern = _literal_pattern(rest)
-        if any_case:
-            rest_pattern = f"(?i:{rest_pattern})"
-        variants.append((form[0], re.escape(form[1:]) + rest_pattern))
-    return variants
-
-
-def _alias_forms(alias: Alias) -> list[tuple[str, str, bool]]:
-    """Return (start as written, rest of the alias, whether the rest matches in any case) for
-    each way ``alias`` can start in text."""
     text = unicodedata.normalize("NFC", alias.text)
     first, rest = text[0], text[1:]
     if alias.exact_case:
-        firsts, any_case = [first], False  # an acronym: "YPG", never "ypg"
+        firsts, rest_pattern = [first], _literal_pattern(rest)  # an acronym: "YPG", never "ypg"
     elif first.isupper():
         # The capital stays a capital (Turkey the country, not the bird); the rest may be in
         # any case, for "Kurdistan Workers' party" and shouted "RUSSIA".
-        firsts, any_case = [first], True
+        firsts, rest_pattern = [first], f"(?i:{_literal_pattern(rest)})"
     else:
-        firsts, any_case = [first, first.upper()], True
-    lookalikes = _lookalikes(first)
+        firsts, rest_pattern = [first, first.upper()], f"(?i:{_literal_pattern(rest)})"
+    lookalikes = next((chars for chars in _LOOKALIKES if first in chars), None)
     if lookalikes is not None:
         firsts = list(lookalikes)
-    # A letter such as "İ" may also be written as "I" and a combining dot.
-    return [
-        (form, rest, any_case)
-        for char in dict.fromkeys(firsts)
-        for form in dict.fromkeys([char, unicodedata.normalize("NFD", char)])
-    ]
+    variants = []
+    for char in dict.fromkeys(firsts):
+        # A letter such as "İ" may also be written as "I" and a combining dot.
+        for form in dict.fromkeys([char, unicodedata.normalize("NFD", char)]):
+            variants.append((form[0], re.escape(form[1:]) + rest_pattern))
+    return variants
 
 
 def _literal_pattern(text: str) -> str:
@@ -306,7 +242,7 @@ def _literal_pattern(text: str) -> str:
             if parts[-1:] != [_SPACES]:
                 parts.append(_SPACES)
             continue
-        lookalikes = _lookalikes(char)
+        lookalikes = next((chars for chars in _LOOKALIKES if char in chars), None)
         if lookalikes is not None:
             parts.append(f"[{re.escape(lookalikes)}]")
         else:
@@ -321,69 +257,3 @@ def _char_pattern(char: str) -> str:
     if decomposed == char:
         return re.escape(char)
     return f"(?:{re.escape(char)}|{re.escape(decomposed)})"
-
-
-def _lookalikes(char: str) -> str | None:
-    return next((chars for chars in _LOOKALIKES if char in chars), None)
-
-
-def _start_keys(alias: Alias) -> set[str]:
-    """Return lower-cased strings, one of which starts the lower-cased text wherever the
-    pattern of ``alias`` matches a text of the fast alphabet.
-
-    The strings follow the alias's pattern piece by piece, as far as a space (a run of any
-    length) or _MAX_KEYS_PER_ALIAS strings. At each character they hold the lower-cased form
-    of every character of the fast alphabet that the regex engine would accept there. That
-    is asked of the engine itself (_accepted), so its own notion of case counts: "(?i)i"
-    accepts the dotless "ı", whose lower case is not "i". An alias that needs a character
-    outside the fast alphabet gets no strings: it cannot match a text of that alphabet.
-    """
-    keys: set[str] = set()
-    for form, rest, any_case in _alias_forms(alias):
-        # The start is matched as written (case-sensitively), as in _alias_variants.
-        prefixes = _join(_form_options(form, any_case=False))
-        pieces = []
-        for char in rest:
-            if char.isspace():
-                break
-            lookalikes = _lookalikes(char)
-            forms = list(lookalikes) if lookalikes is not None else _char_forms(char)
-            pieces.append(set().union(*(_join(_form_options(piece, any_case)) for piece in forms)))
-        for options in pieces:
-            longer = {prefix + option for prefix in prefixes for option in options}
-            if len(longer) > _MAX_KEYS_PER_ALIAS:
-                break
-            prefixes = longer
-        keys |= prefixes
-    return keys
-
-
-def _char_forms(char: str) -> list[str]:
-    """The ways _char_pattern lets ``char`` be written."""
-    return list(dict.fromkeys([char, unicodedata.normalize("NFD", char)]))
-
-
-def _form_options(form: str, any_case: bool) -> list[frozenset[str]]:
-    return [_accepted(char, any_case) for char in form]
-
-
-def _join(options: list[frozenset[str]]) -> set[str]:
-    return {"".join(parts) for parts in itertools.product(*options)}
-
-
-@functools.cache
-def _accepted(char: str, any_case: bool) -> frozenset[str]:
-    """Return the lower-cased form of each fast-alphabet character the engine accepts for
-    ``char``, leaving out those whose lower case is longer (their text is never fast)."""
-    pattern = f"(?i:{re.escape(char)})" if any_case else re.escape(char)
-    return frozenset(lower for lower in map(str.lower, re.findall(pattern, _FAST_ALPHABET)) if len(lower) == 1)
-
-
-def _prefix_free(keys) -> list[str]:
-    """Return the keys that no other key is a prefix of, shortest first: where a longer key
-    is found, so is its prefix, and the automaton then reports each start once."""
-    kept: list[str] = []
-    for key in sorted(set(keys), key=lambda key: (len(key), key)):
-        if key and not any(key.startswith(shorter) for shorter in kept):
-            kept.append(key)
-    return kept

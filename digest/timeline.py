@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from . import urls
 from .dates import format_date, format_month
@@ -159,8 +159,14 @@ def choose_scale(entries: Iterable[TimelineEntry]) -> Scale | None:
         return None
     dates = [entry.date for entry in entries]
     first_year, last_year = min(dates).year, max(dates).year
-    busiest_days = max(Counter(lane for lane, _ in {(lane, entry.date) for entry in entries
-                                                    for lane in entry.lanes}).values(), default=0)
+    days: dict[str, set[datetime.date]] = {}
+    for entry in entries:
+        for lane in entry.lanes:
+            if lane in days:
+                days[lane].add(entry.date)
+            else:
+                days[lane] = {entry.date}
+    busiest_days = max(map(len, days.values()), default=0)
     if busiest_days <= MAX_DAYS_PER_LANE:
         return Scale(first_year, last_year, DAY)
     months = (last_year - first_year + 1) * 12
@@ -169,14 +175,44 @@ def choose_scale(entries: Iterable[TimelineEntry]) -> Scale | None:
     return Scale(first_year, last_year, YEAR)
 
 
+# lane key -> start of a period -> the lane's entries in that period, oldest first
+Bins = dict[str, dict[datetime.date, list[TimelineEntry]]]
+
+
+def bin_entries(entries: list[TimelineEntry], keys: list[str], scale: Scale) -> Bins:
+    """Return the entries (oldest first) of each lane of ``keys``, by period of ``scale``."""
+    by_period: dict[datetime.date, list[TimelineEntry]] = {}
+    periods: dict[datetime.date, datetime.date] = {}  # the period of each date, worked out once
+    for entry in entries:
+        if entry.date not in periods:
+            periods[entry.date] = _period_start(entry.date, scale.unit)
+        period = periods[entry.date]
+        if period in by_period:
+            by_period[period].append(entry)
+        else:
+            by_period[period] = [entry]
+    bins: Bins = {key: {} for key in keys}
+    for period, in_period in by_period.items():
+        for key, found in bins.items():
+            if in_lane := [entry for entry in in_period if key in entry.lanes]:
+                found[period] = in_lane
+    return bins
+
+
 def draw_timeline(entries: Iterable[TimelineEntry], lanes: list[LaneSpec], scale: Scale, *,
-                  show_labels: bool = True) -> Timeline:
+                  show_labels: bool = True, bins: Bins | None = None) -> Timeline:
     """Return the geometry of ``entries`` in ``lanes`` on ``scale``.
 
     ``show_labels`` False leaves out the lane names, for a one-lane chart under a heading
-    that already names it.
+    that already names it. ``bins``, from ``bin_entries`` for these lanes or more, with
+    ``entries`` oldest first, saves binning them again: the charts of a site share them.
     """
-    entries = sorted(entries, key=lambda entry: (entry.date, entry.out_path))
+    if bins is None:
+        entries = sorted(entries, key=attrgetter("date", "out_path"))
+        bins = bin_entries(entries, [lane.key for lane in lanes], scale)
+    else:
+        entries = list(entries)
+        bins = {lane.key: bins[lane.key] for lane in lanes}
     left = float(LABEL_WIDTH if show_labels else RIGHT_PAD)
     right = float(WIDTH - RIGHT_PAD)
     span_days = (scale.end - scale.start).days
@@ -184,12 +220,6 @@ def draw_timeline(entries: Iterable[TimelineEntry], lanes: list[LaneSpec], scale
     def x_of(date: datetime.date) -> float:
         return left + AXIS_INSET + (date - scale.start).days / span_days * (right - left - 2 * AXIS_INSET)
 
-    bins: dict[str, dict[datetime.date, list[TimelineEntry]]] = {lane.key: {} for lane in lanes}
-    for entry in entries:
-        key = _period_start(entry.date, scale.unit)
-        for lane in entry.lanes:
-            if lane in bins:
-                bins[lane].setdefault(key, []).append(entry)
     most = max((len(found) for periods in bins.values() for found in periods.values()), default=1)
     drawn = []
     for position, spec in enumerate(lanes):

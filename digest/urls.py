@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 import posixpath
+import re
+from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote
 
 INDEX = "index.html"
@@ -106,12 +109,54 @@ def relative_url(from_path: str, to_path: str) -> str:
     A fragment on ``to_path`` ("articles/x.html#p3") is kept; a link to the page itself
     is just its fragment, or its file name.
     """
-    target, _, fragment = to_path.partition("#")
-    suffix = f"#{fragment}" if fragment else ""
-    if target == from_path and fragment:
-        return suffix
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(target, start) + suffix
+    return relative_urls(from_path, (to_path,))[0]
+
+
+def relative_urls(from_path: str, to_paths: Iterable[str]) -> list[str]:
+    """Return relative_url(from_path, to_path) for each of ``to_paths``, for the many links of one page."""
+    folder = from_path.rpartition("/")[0]
+    links = []
+    for to_path in to_paths:
+        target, _, fragment = to_path.partition("#")
+        if not fragment:
+            links.append(_relative_path(target, folder))
+        elif target == from_path:
+            links.append(f"#{fragment}")
+        else:
+            links.append(f"{_relative_path(target, folder)}#{fragment}")
+    return links
+
+
+# A page links to the same few hundred files from each folder (navigation, topics, dates),
+# so the links are kept per (target, folder): a large site renders millions of them.
+@lru_cache(maxsize=1 << 16)
+def _relative_path(target: str, folder: str) -> str:
+    """Return posixpath.relpath(target, folder or "."), without its os.getcwd() and normpath calls.
+
+    Only for the plain paths urls.py makes (no "", ".", ".." or empty parts, no leading or
+    trailing "/"), for which the result is the same; anything else goes to posixpath.
+    """
+    if not (_is_plain(target) and (not folder or _is_plain(folder))):
+        return posixpath.relpath(target, folder or ".")
+    if not folder:
+        return target
+    if target.startswith(folder) and target[len(folder):len(folder) + 1] == "/":
+        return target[len(folder) + 1:]  # in the page's folder or below it: no need to split
+    start, parts = folder.split("/"), target.split("/")
+    common = 0
+    for mine, theirs in zip(start, parts):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+
+
+_NOT_PLAIN = re.compile(r"//|(?:^|/)\.\.?(?:/|$)")
+
+
+def _is_plain(path: str) -> bool:
+    """Return whether ``path`` is a site-relative path with no empty, "." or ".." part."""
+    return bool(path) and path[0] != "/" and path[-1] != "/" and _NOT_PLAIN.search(path) is None
 
 
 def check_out_path(out_path: str) -> str:

@@ -9,10 +9,13 @@ someone else, and the build refuses to replace it rather than lose it.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
@@ -48,7 +51,7 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
     if target.exists() and not target.is_dir():
         raise DigestError("output path is a file, not a folder; choose another output folder", out_dir)
     if target.is_dir() and any(target.iterdir()):
-        written = _read_manifest(target)
+        written = read_manifest(target)
         if written is None:
             raise DigestError(
                 "output folder is not empty and was not written by digest; "
@@ -75,28 +78,90 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
     Files are written into a staging folder first; the old site is replaced only after the
     last file is written.
     """
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
-    staging = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    staging.mkdir()
+    staging = open_staging(out_dir)
     written: list[str] = []
     try:
         for out_path, content in files:
-            urls.check_out_path(out_path)
-            path = staging / out_path
-            if path.exists():
+            if (staging.folder / out_path).exists():
                 raise DigestError(f"two outputs were written to {out_path}; rename one of them")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+            stage_file(staging.folder, out_path, content)
             written.append(out_path)
-        manifest = json.dumps({"files": sorted(written)}, indent=0).encode()
-        (staging / MANIFEST).write_bytes(manifest)
-        _swap_in(staging, out_dir)
+        commit_staging(staging, written)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        abandon_staging(staging)
         raise
     return len(written)
+
+
+@dataclass(frozen=True)
+class Staging:
+    """A folder beside the output folder where the next site is written before it is swapped in."""
+
+    out_dir: Path  # resolved
+    folder: Path
+
+
+def open_staging(out_dir: Path) -> Staging:
+    """Return a new, empty staging folder for ``out_dir``, clearing what killed builds left."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
+    folder = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
+    folder.mkdir()
+    return Staging(out_dir, folder)
+
+
+def make_folders(folder: Path, out_paths: Iterable[str]) -> None:
+    """Create the folders that ``out_paths`` need, checking each path stays inside ``folder``.
+
+    Done once before workers write, so that they never race to create the same folder.
+    """
+    for parent in sorted({posixpath.dirname(urls.check_out_path(out_path)) for out_path in out_paths}):
+        if parent:
+            (folder / parent).mkdir(parents=True, exist_ok=True)
+
+
+def stage_file(folder: Path, out_path: str, content: bytes) -> None:
+    """Write one file of the next site into the staging ``folder``; safe to call from a worker."""
+    path = folder / urls.check_out_path(out_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def stage_unchanged(folder: Path, out_dir: Path, out_path: str) -> bool:
+    """Give the next site the previous site's copy of ``out_path``; return False if there is none.
+
+    A hard link costs no copy, and the previous site keeps its own name for the file until
+    the swap, so an interrupted build still leaves it whole.
+    """
+    source = out_dir / urls.check_out_path(out_path)
+    try:
+        os.link(source, folder / out_path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        shutil.copyfile(source, folder / out_path)
+    return True
+
+
+def commit_staging(staging: Staging, written: list[str]) -> str:
+    """Write the manifest, swap the staging folder in as the output folder; return the manifest's hash."""
+    manifest = json.dumps({"files": sorted(written)}, indent=0).encode()
+    (staging.folder / MANIFEST).write_bytes(manifest)
+    _swap_in(staging.folder, staging.out_dir)
+    return hashlib.sha256(manifest).hexdigest()
+
+
+def manifest_hash(out_dir: Path) -> str | None:
+    """Return the hash of the manifest of ``out_dir``, which names the site it describes."""
+    try:
+        return hashlib.sha256((out_dir / MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def abandon_staging(staging: Staging) -> None:
+    shutil.rmtree(staging.folder, ignore_errors=True)
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
@@ -137,7 +202,8 @@ def _remove_leftovers(out_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _read_manifest(out_dir: Path) -> set[str] | None:
+def read_manifest(out_dir: Path) -> set[str] | None:
+    """Return the files the build that made ``out_dir`` wrote, or None if digest did not make it."""
     try:
         return set(json.loads((out_dir / MANIFEST).read_text())["files"])
     except (OSError, ValueError, KeyError, TypeError):

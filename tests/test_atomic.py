@@ -89,7 +89,8 @@ def test_killed_build_leaves_the_previous_site_and_the_next_build_works(previous
         (big_corpus.parent / "few" / path.name).write_bytes(path.read_bytes())
     assert main(["--articles", str(big_corpus.parent / "few"), "--output", str(previous_site), "--quiet"]) == 0
     assert len(list((previous_site / "articles").iterdir())) == 3
-    assert sorted(path.name for path in previous_site.parent.iterdir()) == ["site"]
+    # Only the site and the cache digest keeps beside it: no staging folder is left behind.
+    assert sorted(path.name for path in previous_site.parent.iterdir()) == [".digest-cache", "site"]
 
 
 def test_build_killed_between_the_two_renames_is_restored(tmp_path, monkeypatch):
@@ -119,5 +120,6 @@ def test_failure_while_writing_keeps_the_previous_site_and_no_staging(previous_s
     with pytest.raises(DigestError):
         write_site(_fail_after([("index.html", b"new"), ("articles/x.html", b"x")]), previous_site)
     assert tree(previous_site) == before
-    assert sorted(path.name for path in previous_site.parent.iterdir()) == ["site"]
+    # Only the site and the cache digest keeps beside it: no staging folder is left behind.
+    assert sorted(path.name for path in previous_site.parent.iterdir()) == [".digest-cache", "site"]
     assert MANIFEST in before and os.listdir(previous_site)

@@ -95,12 +95,16 @@ def test_build_without_sub_command_reads_digest_yaml_and_flags_override_it(proje
 def test_quiet_prints_nothing_and_verbose_prints_inputs_and_stage_times(project, capsys):
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr().out == ""
-    assert main(["build", "--verbose"]) == 0
+    assert main(["build", "--verbose", "--output", "another-site"]) == 0
     out = capsys.readouterr().out
     assert "configuration: none (digest.yaml not found), defaults used" in out
-    for stage in ("load", "tag", "plan", "write"):
+    for stage in ("load", "plan", "write"):
         assert re.search(rf"^  {stage}: \d+\.\d\d s$", out, re.MULTILINE), stage
-    assert re.search(r"^Built 5 articles into site: \d+ pages \(\d+ files\) in \d+\.\d\d s$", out, re.MULTILINE)
+    assert re.search(r"^Built 5 articles into another-site: \d+ pages \(\d+ files\) in \d+\.\d\d s$", out,
+                     re.MULTILINE)
+    assert main(["build", "--verbose", "--output", "another-site"]) == 0
+    assert re.search(r"^Nothing changed: another-site is up to date with 5 articles", capsys.readouterr().out,
+                     re.MULTILINE)
 
 
 def test_warnings_are_shown_once_at_the_end_and_counted_in_the_summary(project, capsys):
@@ -116,7 +120,7 @@ def test_build_reports_progress_for_every_stage(tmp_path):
     calls = []
     build_site(ARTICLES, tmp_path / "site", progress=lambda stage, done, total: calls.append((stage, done, total)))
     stages = [stage for stage, _, _ in calls]
-    assert list(dict.fromkeys(stages)) == ["load", "tag", "plan", "write"]
+    assert list(dict.fromkeys(stages)) == ["load", "plan", "write"]  # "load" reads and tags
     load = [(done, total) for stage, done, total in calls if stage == "load"]
     assert load[0] == (0, 5) and load[-1] == (5, 5)
 

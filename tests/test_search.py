@@ -3,6 +3,7 @@
 import json
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,22 @@ SYNTHETIC = 30
 ], ids=["possessive", "accents", "punctuation", "digits", "compatibility-forms", "cyrillic", "one-letter-words"])
 def test_search_terms_fold_case_and_accents(text, terms):
     assert search_terms(text) == terms
+
+
+def reference_terms(text: str) -> list[str]:
+    """search_terms as it was first written: one character at a time, slow but plain."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(char for char in folded if not unicodedata.category(char).startswith("M"))
+    return [word for word in re.findall(r"[^\W_]+", folded) if len(word) >= 2]
+
+
+@pytest.mark.parametrize("text", [
+    "snake_case_words a_b __init__ x_", "Ὀδυσσεύς and Ἀθῆναι", "e\u0301te cafe\u0301", "İdlib İZMİR",
+    "x² H₂O ½", "٣٤ ١٢٣ أنقرة", "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ", "tab\tand\u00a0nbsp\u2028line", "“Quoted” – dash’s",
+    "ﬀ ﬁ ǅ Å", "", "a", "日本語のテキスト", "a\u0300\u0301\u0302b",
+])
+def test_search_terms_are_those_of_the_first_definition(text):
+    assert search_terms(text) == reference_terms(text)
 
 
 def document(title: str, body: str = "", source: str = "", topics: tuple[str, ...] = ()) -> SearchDocument:

@@ -1,23 +1,25 @@
 """The tagger's fast path gives exactly the tags and evidence of its reference path.
 
-The fast path finds where an alias can start with an automaton over the lower-cased text
-and scans each article as one joined text; the reference path runs the regular expression
-over each text alone. These tests hold the two to the same result on the founding articles
-and on generated text full of the cases where case folding goes wrong: Turkish dotted and
-dotless i, the long s, the Kelvin sign, decomposed accents, Greek final sigma, characters
-outside the Basic Multilingual Plane.
+The fast path scans the texts of an article joined into one, with a group-less copy of the
+expression, and builds the evidence with its own code; the reference path runs the
+expression over each text alone and builds the evidence in the plainest way. These tests
+hold the two to the same result on the founding articles and on generated text full of the
+cases where offsets or case folding go wrong: Turkish dotted and dotless i (lower case of
+another length), the long s, the Kelvin sign, decomposed accents, Greek final sigma,
+characters outside the Basic Multilingual Plane, the separator itself in the text.
 """
 
 import pickle
 import random
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from digest.load import load_articles
-from digest.model import Article, Block, Origins
+from digest.model import Alias, Article, Block, Origins, Taxonomy, Topic
 from digest.tag import compile_matcher, find_mentions, tag_article
-from digest.taxonomy import load_taxonomy
+from digest.taxonomy import is_acronym, load_taxonomy
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 
@@ -44,6 +46,15 @@ def make_article(*texts: str) -> Article:
     )
 
 
+def make_taxonomy(aliases_by_slug: dict[str, list[str]]) -> Taxonomy:
+    return Taxonomy(
+        topics=tuple(
+            Topic(slug, slug.title(), "actor", tuple(Alias(text, is_acronym(text)) for text in aliases))
+            for slug, aliases in aliases_by_slug.items()
+        )
+    )
+
+
 def assert_same_tags(article: Article, matcher) -> Article:
     fast = tag_article(article, matcher)
     reference = tag_article(article, matcher, reference=True)
@@ -63,8 +74,7 @@ def test_founding_articles_have_the_same_tags_on_both_paths(matcher):
     assert mentions > 100  # the comparison is not between two empty results
 
 
-# (title, paragraphs...) that take each branch of the fast path: the automaton, the
-# fallback for text whose lower case is longer or outside its alphabet, the joined scan.
+# (title, paragraphs...): texts where offsets, case or the joined scan could go wrong.
 CASES = [
     (("Turkey and Russia", "Talks in Ankara. Moscow agreed."), "plain"),
     (("Forces enter İdlib", "Offsets after İ must stay right: İdlib, Idlib, Kremlin."), "dotted-capital-i-lowercases-longer"),
@@ -100,35 +110,32 @@ def test_generated_text_has_the_same_tags_on_both_paths(matcher):
     assert mentions > 1000
 
 
-def test_generated_matches_start_where_the_automaton_finds_a_key(matcher):
-    # The invariant the fast path rests on, checked directly: in text of the fast alphabet,
-    # every match starts with one of the keys in the lower-cased text. Without it, the
-    # equality above could hold only because every text fell back to the reference scan.
-    rng = random.Random(7)
-    aliases = [alias.text for topic in load_taxonomy().topics for alias in topic.aliases]
-    checked = 0
-    for _ in range(1500):
-        text = _generated_text(rng, aliases, exotic=False)
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            continue
-        for _, mention in find_mentions(text, matcher, reference=True):
-            assert lowered.startswith(matcher.start_keys, mention.start), mention
-            checked += 1
-    assert checked > 1000
+@pytest.mark.parametrize("taken", ["\x00", "\x00\x01\x02\x03"], ids=["first-taken", "all-taken"])
+def test_an_alias_holding_the_separator_changes_nothing(taken):
+    # An alias may hold the character the fast path joins texts with: it then takes
+    # another, or scans the texts one by one.
+    taxonomy = make_taxonomy({"syria": ["Syria", f"Sy{taken}ria"], "turkey": ["Turkey"]})
+    matcher = compile_matcher(taxonomy)
+    assert matcher.separator != "\x00"
+    article = make_article(f"Syria{taken}Turkey", "Turkey", f"Sy{taken}ria and Syria.", "")
+    fast = assert_same_tags(article, matcher)
+    assert sum(tag.count for tag in fast.tags) == 5
 
 
 def test_matcher_survives_pickling_for_a_process_pool(matcher):
     copy = pickle.loads(pickle.dumps(matcher))
     article = make_article("Putin and Erdogan", "Kremlin spokesman Dmitry Peskov said Syria's army advanced.")
     assert tag_article(article, copy) == tag_article(article, matcher)
-    assert copy.automaton is not None
+    assert tag_article(article, copy).tags
 
 
 # Pieces of generated text. Letters whose case the regex engine and str.lower() fold
 # differently, characters that decompose, and separators of every kind that the patterns
 # treat specially.
-_SWAPS = {"i": "iıİI", "I": "IİıiI", "s": "sſS", "k": "kK\u212a", "'": "'‘’ʼ", "-": "-‐‑", " ": [" ", "  ", "\u00a0", "\n", "\t "]}
+_SWAPS = {
+    "i": "iıİI", "I": "IİıiI", "s": "sſS", "k": "kK\u212a", "'": "'‘’ʼ", "-": "-‐‑",
+    " ": [" ", "  ", "\u00a0", "\n", "\t "],
+}
 _FILLERS = [
     "the", "said", "Turkmen", "ambassador", "Syrians'", "pro-Turkey", "of", "Mr.", "Feb.", "J.", "3.5",
     "İstanbul", "ıi", "Straße", "ǅ", "ΟΔΟΣ", "😀", "Ԁ", "\x00", "_", "2019", "“", "”", "—", "«", "»", "…",
@@ -136,33 +143,31 @@ _FILLERS = [
 _JOINS = [" ", " ", " ", ". ", ", ", "; ", "\n", "\u00a0", "", "-", "'s ", "s ", "_", "2", "? ", "!” "]
 
 
-def _generated_text(rng: random.Random, aliases: list[str], exotic: bool = True) -> str:
+def _generated_text(rng: random.Random, aliases: list[str]) -> str:
     words = []
     for _ in range(rng.randint(1, 14)):
         if rng.random() < 0.55:
-            words.append(_vary(rng, rng.choice(aliases), exotic))
+            words.append(_vary(rng, rng.choice(aliases)))
         else:
-            words.append(rng.choice(_FILLERS if exotic else _FILLERS[:11]))
+            words.append(rng.choice(_FILLERS))
     text = words[0]
     for word in words[1:]:
         text += rng.choice(_JOINS) + word
     return text
 
 
-def _vary(rng: random.Random, alias: str, exotic: bool) -> str:
+def _vary(rng: random.Random, alias: str) -> str:
     chars = []
     for char in alias:
         roll = rng.random()
         if roll < 0.15:
             char = char.swapcase()
-        elif roll < 0.3 and (exotic or char in " '-") and char in _SWAPS:
+        elif roll < 0.3 and char in _SWAPS:
             char = rng.choice(_SWAPS[char])
         chars.append(char)
     text = "".join(chars)
     if rng.random() < 0.2:
         text = text.upper()
-    if exotic and rng.random() < 0.1:
-        import unicodedata
-
+    if rng.random() < 0.1:
         text = unicodedata.normalize("NFD", text)
     return text

@@ -1,4 +1,5 @@
 import datetime
+import posixpath
 
 import pytest
 
@@ -18,6 +19,28 @@ from digest import urls
 )
 def test_relative_url(from_path, to_path, url):
     assert urls.relative_url(from_path, to_path) == url
+
+
+# Pages at every depth of the site, and paths that are not plain, which must take posixpath's way.
+RELATIVE_FROM = ["index.html", "search.html", "articles/a.html", "topics/russia.html", "topics/russia/3.html",
+                 "archive/2018/index.html", "archive/2018/12/index.html", "archive/2018/12/24.html",
+                 "matrix/russia/idlib.html", "a/b/c/d/e.html", "ab/c.html", "a/bc.html"]
+RELATIVE_TO = RELATIVE_FROM + ["assets/style.css", "archive/2018/12/25.html", "archive/2019/01/index.html",
+                               "topics/russia", "topics", "a/b", "a/b/c/d/f.html", "abc/d.html", "a/b.html",
+                               "./a.html", "a/./b.html", "a//b.html", "a/../b.html", "../x.html", "a/", "/abs/x.html",
+                               ".", "..", "a/..", "..a/b.html", "a.b/c..html"]
+
+
+@pytest.mark.parametrize("from_path", RELATIVE_FROM + ["x/./y.html", "x//y.html", "x/../y.html", "/abs/y.html"])
+def test_relative_url_is_posixpath_relpath(from_path):
+    for to_path in RELATIVE_TO:
+        expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+        assert urls.relative_url(from_path, to_path) == expected, (from_path, to_path)
+        if to_path != from_path:
+            assert urls.relative_url(from_path, to_path + "#p1") == expected + "#p1", (from_path, to_path)
+    with_fragments = [path + suffix for path in RELATIVE_TO + [from_path] for suffix in ("", "#p2")]
+    assert urls.relative_urls(from_path, with_fragments) == [urls.relative_url(from_path, path)
+                                                             for path in with_fragments]
 
 
 @pytest.mark.parametrize("out_path", ["../x.html", "/etc/passwd", "a/../../b.html", "a//b.html", "a\\b.html", "", "./a"])

@@ -1,0 +1,177 @@
+"""What the pages show of one article that depends on that article alone.
+
+``analyse_article`` is pure: it depends on the tagged article and the taxonomy, never on the
+article's slug or on the other articles. A build can therefore run it where it tags the
+article (in a worker process) and keep the result with the article in a cache, and planning
+the site (site.py, story.py) only has to arrange what it returns. Quotations are most of the
+work: about 2 ms an article, against tens of microseconds an article for the planning that
+remains. Summaries are cut here for the summary_length given, and again while planning a
+site whose setting differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .boilerplate import BOILERPLATE_RULES
+from .dates import format_date, format_month_day
+from .header import find_dateline
+from .model import Article, Mention, Taxonomy, TopicTag
+from .quotes import Quotation, Speaker, extract_quotations
+from .sentences import cut_at_sentence
+
+SUMMARY_LENGTH = 300  # the default of Settings.summary_length
+
+
+@dataclass(frozen=True)
+class FieldOrigin:
+    name: str
+    value: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    line: int
+    text: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SentenceMatches:
+    """A sentence that mentions a topic, and where in it the matched names are."""
+
+    block: int  # index into Article.blocks; -1 for the title
+    sentence: str  # the sentence, the same string as the mentions' own
+    matches: tuple[tuple[int, int], ...]  # (start, end) in the sentence, in order, never overlapping
+
+    @property
+    def parts(self) -> tuple[tuple[str, bool], ...]:
+        """The sentence as (text, is_match) pieces, without empty ones."""
+        parts = []
+        cursor = 0
+        for start, end in self.matches:
+            parts += [(self.sentence[cursor:start], False), (self.sentence[start:end], True)]
+            cursor = end
+        parts.append((self.sentence[cursor:], False))
+        return tuple(part for part in parts if part[0])
+
+
+@dataclass(frozen=True)
+class TagEvidence:
+    """Why an article has a tag: the names that matched and the sentences that hold them."""
+
+    slug: str  # the topic's
+    aliases: tuple[tuple[str, int], ...]  # (alias as written in the taxonomy, matches), most first
+    sentences: tuple[SentenceMatches, ...]  # in text order, each once
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """What pages show of one article, apart from its links to other pages."""
+
+    source_path: str  # the article's, to pair the two up again
+    lede: str  # the first paragraph, after its dateline: what summaries are cut from
+    summary: str  # the lede cut at a sentence to summary_length characters
+    summary_length: int  # a site with another setting cuts the lede again
+    words: int  # in the body, for the reading time
+    fields: tuple[FieldOrigin, ...]  # where each detail came from
+    removed: tuple[RemovedLine, ...]  # boilerplate taken out, with the reason
+    evidence: tuple[TagEvidence, ...]  # one per tag, in the order of Article.tags
+    quotations: tuple[Quotation, ...]  # who said what, in text order
+    # The quotations again, by speaker, for the Voices pages: each speaker (one per slug) in
+    # the order of their first quotation, and the quotations whose speaker is not known.
+    speakers: tuple[tuple[Speaker, tuple[Quotation, ...]], ...] = ()
+    unattributed: tuple[Quotation, ...] = ()
+
+
+def analyse_article(article: Article, taxonomy: Taxonomy, summary_length: int = SUMMARY_LENGTH) -> ArticleAnalysis:
+    """Return what the pages show of a tagged ``article`` that depends on it alone.
+
+    ``summary_length`` is the setting's, so that the summary is cut here rather than while
+    the site is planned; planning cuts it again for another setting.
+    """
+    lede, words = lede_and_words(article)
+    quotations = extract_quotations(article, taxonomy)
+    by_speaker: dict[str, list[Quotation]] = {}
+    for quotation in quotations:
+        if quotation.speaker is not None:
+            by_speaker.setdefault(quotation.speaker.slug, []).append(quotation)
+    return ArticleAnalysis(
+        source_path=article.source_path,
+        lede=lede,
+        summary=summarise(lede, summary_length),
+        summary_length=summary_length,
+        words=words,
+        fields=_field_origins(article),
+        removed=tuple(
+            RemovedLine(removal.line, removal.text, removal.rule, BOILERPLATE_RULES.get(removal.rule, removal.rule))
+            for removal in article.removed
+        ),
+        evidence=tuple(tag_evidence(tag) for tag in article.tags),
+        quotations=quotations,
+        speakers=tuple((said[0].speaker, tuple(said)) for said in by_speaker.values()),
+        unattributed=tuple(quotation for quotation in quotations if quotation.speaker is None),
+    )
+
+
+def tag_evidence(tag: TopicTag) -> TagEvidence:
+    """Return the sentences that mention a topic, each once, with every match in them."""
+    aliases: dict[str, int] = {}
+    by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    for mention in tag.mentions:
+        aliases[mention.alias] = aliases.get(mention.alias, 0) + 1
+        by_sentence.setdefault((mention.block, mention.sentence_start), []).append(mention)
+    sentences = []
+    for (block, sentence_start), mentions in sorted(by_sentence.items()):
+        matches = []
+        cursor = 0
+        for mention in sorted(mentions, key=lambda mention: mention.start):
+            start, end = mention.start - sentence_start, mention.end - sentence_start
+            if start < cursor:
+                continue  # inside a longer match already shown
+            matches.append((start, end))
+            cursor = end
+        sentences.append(SentenceMatches(block, mentions[0].sentence, tuple(matches)))
+    return TagEvidence(tag.slug, tuple(sorted(aliases.items(), key=lambda pair: (-pair[1], pair[0]))),
+                       tuple(sentences))
+
+
+def summarise(lede: str, summary_length: int) -> str:
+    """Return the summary lists show: the lede cut at a sentence to ``summary_length`` characters."""
+    return cut_at_sentence(lede, summary_length) if lede else ""
+
+
+def lede_and_words(article: Article) -> tuple[str, int]:
+    """Return the article's lede (see ``_lede``) and the number of words in its body."""
+    return _lede(article), sum(len(block.text.split()) for block in article.blocks)
+
+
+def _lede(article: Article) -> str:
+    """Return the first paragraph's text, after the dateline ("MOSCOW (Reuters) -") that opens it.
+
+    A dateline says where the story was filed, not what it says.
+    """
+    for block in article.blocks:
+        if block.kind == "paragraph":
+            found = find_dateline(block.text)
+            return block.text[found[1]:] if found else block.text
+    return ""
+
+
+def _field_origins(article: Article) -> tuple[FieldOrigin, ...]:
+    dateline = article.dateline
+    fields = [
+        FieldOrigin("Title", article.title, article.origins.title),
+        FieldOrigin("Source", article.source or "Unknown", article.origins.source),
+        FieldOrigin("Date", format_date(article.date) if article.date else "Undated", article.origins.date),
+        FieldOrigin("Original", article.url or "Not given", article.origins.url),
+    ]
+    if dateline is not None:
+        shown = dateline.text
+        if dateline.month and dateline.day and not dateline.year:
+            shown += f" (gives {format_month_day(dateline.month, dateline.day)}, no year)"
+        fields.append(FieldOrigin("Dateline", shown, "first paragraph"))
+    fields.append(FieldOrigin("File", article.source_path, "articles folder"))
+    return tuple(fields)

@@ -1,0 +1,144 @@
+"""Parallel and incremental builds write exactly what a serial full build writes."""
+
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from digest.pipeline import build_site, cache_folder
+from synthetic import write_articles
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def age(folder: Path) -> None:
+    """Date every file an hour back: files written just now are "racy" (too new to be proven
+    unchanged by their modification time), which would hide the no-change shortcut."""
+    an_hour_ago = time.time() - 3600
+    for path in folder.rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """The five founding articles and 120 synthetic ones: several chunks for each worker."""
+    folder = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", folder)
+    write_articles(folder, range(120))
+    age(folder)
+    return folder
+
+
+def full_build(articles: Path, where: Path) -> dict[str, bytes]:
+    """A serial build from scratch, in a folder of its own (so with a cache of its own)."""
+    out_dir = where / "site"
+    build_site(articles, out_dir, workers=1)
+    return tree(out_dir)
+
+
+def test_parallel_build_equals_serial_build(corpus, tmp_path):
+    serial = full_build(corpus, tmp_path / "serial")
+    build_site(corpus, tmp_path / "parallel" / "site", workers=2)
+    assert tree(tmp_path / "parallel" / "site") == serial
+
+
+def test_rebuild_after_editing_one_article_equals_a_full_build(corpus, tmp_path):
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=2)
+    edited = corpus / "000_e83fb73f7fee90c4.txt"
+    edited.write_text(edited.read_text().replace("Turkey plans to cooperate", "Turkey hopes to cooperate")
+                      + "\nKurdish officials in Idlib did not comment.\n")
+    report = build_site(corpus, out_dir, workers=2)
+    assert report.reloaded == 1 and not report.unchanged
+    # Its own page, its date, the lists and topics it is on, its neighbours: not the whole site.
+    assert 0 < report.rendered < report.pages / 2
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+    assert (out_dir / "articles" / "turkey-hopes-to-cooperate-with-russia-in-syria.html").is_file()
+    assert not (out_dir / "articles" / "turkey-plans-to-cooperate-with-russia-in-syria.html").exists()
+
+
+@pytest.mark.parametrize("change", ["add", "delete", "rename"])
+def test_rebuild_after_adding_deleting_or_renaming_equals_a_full_build(corpus, tmp_path, change):
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir)
+    target = corpus / "001_d237a528e19c67b1.txt"
+    if change == "add":
+        (corpus / "new.txt").write_text("A new headline on Idlib\n\nRussia and Turkey talked about Idlib.\n")
+    elif change == "delete":
+        target.unlink()
+    else:
+        target.rename(corpus / "zzz-renamed.txt")
+    report = build_site(corpus, out_dir)
+    assert report.reloaded == (0 if change == "delete" else 1)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
+def test_no_change_rebuild_writes_nothing(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    before = {path: path.stat().st_ino for path in out_dir.rglob("*")}
+    report = build_site(corpus, out_dir)
+    assert report.unchanged and report.reloaded == 0
+    assert {path: path.stat().st_ino for path in out_dir.rglob("*")} == before
+    assert "Nothing changed" in report.summary()
+
+
+def test_a_missing_output_file_is_not_taken_for_no_change(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    expected = tree(out_dir)
+    (out_dir / "index.html").unlink()
+    report = build_site(corpus, out_dir)
+    assert not report.unchanged and report.reloaded == 0
+    assert tree(out_dir) == expected
+
+
+def test_a_changed_template_or_setting_rebuilds_every_page(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    templates = tmp_path / "theme"
+    templates.mkdir()
+    (templates / "base.html").write_text(
+        (REPO / "templates" / "base.html").read_text().replace("Skip to content", "Skip to the news"))
+    report = build_site(corpus, out_dir, templates_dir=templates)
+    assert not report.unchanged
+    assert all("Skip to the news" in path.read_text() for path in out_dir.rglob("*.html"))
+
+
+def test_a_corrupt_cache_is_ignored(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    expected = tree(out_dir)
+    (cache_folder(out_dir) / "articles.pickle").write_bytes(b"not a pickle")
+    (cache_folder(out_dir) / "build.json").write_text("{")
+    report = build_site(corpus, out_dir)
+    assert report.reloaded == 125 and tree(out_dir) == expected
+
+
+def test_a_cache_from_other_code_is_not_used(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    cache_file = cache_folder(out_dir) / "articles.pickle"
+    stored = pickle.loads(cache_file.read_bytes())
+    stored["key"] = "from another version of digest"
+    cache_file.write_bytes(pickle.dumps(stored))
+    (cache_folder(out_dir) / "build.json").unlink()
+    assert build_site(corpus, out_dir).reloaded == 125
+
+
+def test_bad_files_are_reported_again_when_nothing_changed(corpus, tmp_path):
+    (corpus / "broken.txt").write_text("---\ndate: 2019-02-30\n---\nText.\n")
+    age(corpus)
+    out_dir = tmp_path / "site"
+    first = build_site(corpus, out_dir, keep_going=True)
+    second = build_site(corpus, out_dir, keep_going=True)
+    assert second.unchanged
+    assert [str(error) for error in second.skipped] == [str(error) for error in first.skipped]
+    assert "2019-02-30" in str(second.skipped[0])
