@@ -78,3 +78,21 @@ def write_article(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def taxonomy():
+    """The taxonomy shipped with digest (records are frozen, so tests may share it)."""
+    from digest.taxonomy import load_taxonomy
+
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="session")
+def tagged(taxonomy):
+    """The five founding articles, loaded and tagged once."""
+    from digest.load import load_articles
+    from digest.tag import compile_matcher, tag_article
+
+    matcher = compile_matcher(taxonomy)
+    return [tag_article(article, matcher) for article in load_articles(ARTICLES).articles]

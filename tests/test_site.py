@@ -2,28 +2,11 @@
 
 import datetime
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from digest.errors import DigestError
-from digest.load import load_articles
 from digest.site import Page, Settings, check_collisions, plan_site
-from digest.tag import compile_matcher, tag_article
-from digest.taxonomy import load_taxonomy
-
-ARTICLES = Path(__file__).resolve().parent.parent / "articles"
-
-
-@pytest.fixture(scope="module")
-def taxonomy():
-    return load_taxonomy()
-
-
-@pytest.fixture(scope="module")
-def tagged(taxonomy):
-    matcher = compile_matcher(taxonomy)
-    return [tag_article(article, matcher) for article in load_articles(ARTICLES).articles]
 
 
 @pytest.fixture(scope="module")

@@ -4,30 +4,13 @@ import datetime
 import hashlib
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from digest import urls
-from digest.load import load_articles
 from digest.site import Settings, plan_site
 from digest.story import source_slugs, timeline_entries
-from digest.tag import compile_matcher, tag_article
-from digest.taxonomy import load_taxonomy
 from digest.timeline import DAY, MONTH, YEAR, LaneSpec, choose_scale, draw_timeline
-
-ARTICLES = Path(__file__).resolve().parent.parent / "articles"
-
-
-@pytest.fixture(scope="module")
-def taxonomy():
-    return load_taxonomy()
-
-
-@pytest.fixture(scope="module")
-def tagged(taxonomy):
-    matcher = compile_matcher(taxonomy)
-    return [tag_article(article, matcher) for article in load_articles(ARTICLES).articles]
 
 
 @pytest.fixture(scope="module")
