@@ -340,6 +340,11 @@ class _Crawler:
         self.add("page-error", self.current, self.current, f"{error.name}: {error.message}")
 
     def on_request_failed(self, request) -> None:
+        # A request the browser dropped because the crawl moved on to the next page is not a
+        # defect of the site; a resource that is really missing is still caught by the HEAD
+        # check of every resource and by the 404 it returns.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
         self.failed.setdefault(self.current, {}).setdefault(request.url, request.failure or "failed")
 
     def on_response(self, response) -> None:
