@@ -181,8 +181,10 @@ def _mark_foreign_script(lines: list[Line], marks: dict[int, str]) -> None:
             scripts[_script_of(char)] += count
     main_script = scripts.most_common(1)[0][0]
     for index, line in enumerate(lines):
+        if index in marks or word_count(line.text) > 12:
+            continue
         letters = [char for char in line.text if char.isalpha()]
-        if index in marks or not letters or word_count(line.text) > 12:
+        if not letters:
             continue
         foreign = sum(1 for char in letters if _script_of(char) != main_script)
         if foreign >= 0.8 * len(letters):

@@ -1,8 +1,8 @@
 """HTML pieces that pages repeat by the thousand, made in Python rather than by Jinja macros.
 
 An article's card, the sentences that mention a topic and a quotation are most of a large
-site's HTML: 10,000 articles make hundreds of thousands of them, and a Jinja macro costs
-tens of microseconds a call. Templates place these pieces with the page's ``html``, a
+site's HTML: 10,000 articles make hundreds of thousands of them, and in Jinja each
+expression costs microseconds. Templates place these pieces with the page's ``html``, a
 PageFragments: ``html.card(item)``, ``html.evidence_list(evidence)`` ...; the layout of
 everything else stays in the templates.
 
@@ -59,6 +59,25 @@ class PageFragments:
         ]
         return Markup(f'<ul class="evidence">\n{"".join(rows)}</ul>')
 
+    def pair_entry(self, entry) -> Markup:
+        """Return an article on an actor × place page (story.PairArticle): its card and the names that tagged it.
+
+        The sentences are left to the article's page, one link away: a pair of a large site
+        lists thousands of articles.
+        """
+        names = "".join(f"{_escape(evidence.topic.name)}: {self.alias_list(evidence.aliases)} · "
+                        for evidence in entry.evidence)
+        href = _escape(urls.relative_url(self.from_path, f"{entry.item.out_path}#why-tags"))
+        return Markup(f'<div class="topic-entry">\n{self.card(entry.item)}\n'
+                      f'<p class="aliases">{names}<a href="{href}">the sentences</a></p>\n</div>')
+
+    def matched_articles(self, articles: Sequence[tuple[ArticleItem, int]]) -> Markup:
+        """Return the articles an alias matched in, each linked, with its number of matches."""
+        hrefs = urls.relative_urls(self.from_path, [item.out_path for item, _ in articles])
+        rows = [f'<li><a href="{_escape(href)}">{_escape(item.title)}</a> × {count}</li>'
+                for (item, count), href in zip(articles, hrefs)]
+        return Markup(f'<ul class="alias-articles">{"".join(rows)}</ul>')
+
     @staticmethod
     def alias_list(aliases: Sequence[tuple[str, int]]) -> Markup:
         """Return the aliases that matched, each with its count: "“Turkey” × 3, “Ankara” × 1"."""
@@ -84,10 +103,10 @@ class PageFragments:
             if show_article:
                 where = f"{_escape(line.article.title)}, {where}"
             href = _escape(urls.relative_url(self.from_path, line.out_path))
+            attribution = f'<span class="attribution">“{_escape(line.attribution)}”</span>{how}'
             rows.append(
                 f'<li><blockquote class="quote">{_escape(line.text)}</blockquote>\n<p class="quote-source">{speaker}'
-                f'<span class="attribution">“{_escape(line.attribution)}”</span>{how} · <a href="{href}">{where}</a>'
-                "</p></li>\n"
+                f'{attribution} · <a href="{href}">{where}</a></p></li>\n'
             )
         return Markup(f'<ul class="quotes">\n{"".join(rows)}</ul>')
 

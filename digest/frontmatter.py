@@ -23,7 +23,9 @@ KNOWN_FIELDS = ("title", "source", "date", "url")
 # The noncharacters above U+FFFF are checked in a lookbehind, only for a character outside the
 # BMP: listed in the main class, they made the regex engine test every character of a file
 # against each of them, which was most of the time of reading a file.
-_ASTRAL_NONCHARACTERS = "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000))
+_ASTRAL_NONCHARACTERS = "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000)
+)
 NOT_TEXT = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]"
     + f"(?<=[\x00-\uffff{_ASTRAL_NONCHARACTERS}])"

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 
 from . import urls
 from .site import ArticleContext, Settings, SitePlan
@@ -100,12 +98,18 @@ def term_weights(document: SearchDocument) -> dict[str, int]:
     return weights
 
 
-def build_postings(documents: list[SearchDocument]) -> dict[str, list[tuple[int, int]]]:
-    """Return, for each word, the (article number, weight) of every article that holds it."""
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+def build_postings(documents: list[SearchDocument]) -> dict[str, list[int]]:
+    """Return, for each word, the articles that hold it as the index stores them.
+
+    That is [number, weight, number, weight ...], each article's number given as the gap
+    from the one before (the first from 0), so that most numbers take a digit or two.
+    """
+    postings: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}  # the last article each word was found in
     for number, document in enumerate(documents):
         for term, weight in term_weights(document).items():
-            postings[term].append((number, weight))
+            postings[term] += (number - last.get(term, 0), weight)
+            last[term] = number
     return dict(postings)
 
 
@@ -114,10 +118,10 @@ def term_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def split_terms(postings: dict[str, list[tuple[int, int]]], shards: int) -> list[list[str]]:
+def split_terms(postings: dict[str, list[int]], shards: int) -> list[list[str]]:
     """Return the words in order, cut into at most ``shards`` ranges of about equal size."""
     terms = sorted(postings, key=term_order)
-    sizes = [len(term) + 8 * len(postings[term]) for term in terms]  # about the bytes each takes
+    sizes = [len(term) + 4 * len(postings[term]) for term in terms]  # about the bytes each takes
     target = sum(sizes) / shards
     ranges: list[list[str]] = [[]]
     filled = 0.0
@@ -136,7 +140,7 @@ def render_search_index(plan: SitePlan, settings: Settings) -> Iterator[tuple[st
     size = settings.search_shard_size
     term_ranges = split_terms(postings, max(1, math.ceil(len(documents) / size)))
     term_files = [
-        (urls.search_terms_path(number), {"terms": terms, "postings": [_delta(postings[term]) for term in terms]})
+        (urls.search_terms_path(number), {"terms": terms, "postings": [postings[term] for term in terms]})
         for number, terms in enumerate(term_ranges)
     ]
     doc_files = [
@@ -158,13 +162,6 @@ def render_search_index(plan: SitePlan, settings: Settings) -> Iterator[tuple[st
     for out_path, payload in [*term_files, *doc_files]:
         yield out_path, _script([(out_path, payload)])
     yield urls.SEARCH_INDEX, _script([(urls.SEARCH_INDEX, manifest)])
-
-
-def _delta(entries: list[tuple[int, int]]) -> list[int]:
-    """Return [number, weight, number, weight ...] with each number given as the gap from the last."""
-    numbers = [number for number, _ in entries]
-    gaps = map(operator.sub, numbers, [0, *numbers[:-1]])
-    return list(chain.from_iterable(zip(gaps, (weight for _, weight in entries))))
 
 
 def _script(parts: list[tuple[str, object]]) -> bytes:

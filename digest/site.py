@@ -260,16 +260,25 @@ class TopicArticle(NamedTuple):
     """An article on the pages of one of its topics.
 
     A named tuple rather than a frozen dataclass: a site holds one for each tag of each
-    article, and tuples are made in half the time.
+    article, and tuples are made in half the time. It holds the whole analysis, not only its
+    evidence for the topic: pages are told apart by what their records hold (workers.py), and
+    an article's analysis is told apart by the article's content hash alone.
     """
 
     item: ArticleItem
     link: TopicLink  # the topic; count: the article's mentions of it
-    found: TagEvidence  # the analysis's evidence for the topic
+    analysis: ArticleAnalysis  # the article's
+    position: int  # of the topic among the article's tags
+
+    @property
+    def found(self) -> TagEvidence:
+        """The analysis's evidence for the topic."""
+        return self.analysis.evidence[self.position]
 
     @property
     def evidence(self) -> TopicEvidence:
-        return TopicEvidence(self.link, self.found.aliases, self.item.out_path, self.found.sentences)
+        found = self.found
+        return TopicEvidence(self.link, found.aliases, self.item.out_path, found.sentences)
 
 
 @dataclass(frozen=True)
@@ -633,9 +642,10 @@ def topic_entries(ordered: list[Article], taxonomy: Taxonomy, items: dict[str, A
     matches: dict[str, dict[str, int]] = {topic.slug: {} for topic in taxonomy.topics}
     for article in ordered:
         item = items[article.slug]
+        analysis = analysed[article.slug]
         mine = []
-        for link, found in zip(item.topics, analysed[article.slug].evidence):
-            entry = TopicArticle(item, link, found)
+        for position, (link, found) in enumerate(zip(item.topics, analysis.evidence)):
+            entry = TopicArticle(item, link, analysis, position)
             mine.append(entry)
             entries[link.slug].append(entry)
             tally = matches[link.slug]

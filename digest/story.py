@@ -18,7 +18,7 @@ from . import urls
 from .analysis import ArticleAnalysis
 from .load import make_slug
 from .model import Article, Taxonomy
-from .quotes import Quotation, Speaker
+from .quotes import Speaker
 from .site import ArticleItem, Page, QuoteLine, TopicArticle, TopicEvidence, TopicLink
 from .timeline import (
     EVERY_ARTICLE,
@@ -44,25 +44,32 @@ class SpeakerLink:
     articles: int
 
 
+# Voices records hold whole analyses rather than the quotations in them: pages are told apart
+# by what their records hold (workers.py), and an analysis by its article's content hash alone.
+
+
 @dataclass(frozen=True)
 class VoicesContext:
     speakers: tuple[SpeakerLink, ...]  # most quoted first
-    unknown: tuple[tuple[ArticleItem, Quotation], ...]  # quotations whose speaker the digest cannot tell
+    unknown: tuple[tuple[ArticleItem, ArticleAnalysis], ...]  # articles with quotations of no known speaker
 
     @property
     def unattributed(self) -> tuple[QuoteLine, ...]:
-        return tuple(QuoteLine(quotation, item) for item, quotation in self.unknown)
+        """Quotations whose speaker the digest cannot tell."""
+        return tuple(QuoteLine(quotation, item) for item, analysis in self.unknown
+                     for quotation in analysis.unattributed)
 
 
 @dataclass(frozen=True)
 class PersonContext:
     speaker: SpeakerLink
-    quoted: tuple[tuple[ArticleItem, tuple[Quotation, ...]], ...]  # newest article first
+    # Each article that quotes the speaker, newest first, with the speaker's place in analysis.speakers.
+    quoted: tuple[tuple[ArticleItem, ArticleAnalysis, int], ...]
 
     @property
     def groups(self) -> tuple[tuple[ArticleItem, tuple[QuoteLine, ...]], ...]:
-        return tuple((item, tuple(QuoteLine(quotation, item) for quotation in quotations))
-                     for item, quotations in self.quoted)
+        return tuple((item, tuple(QuoteLine(quotation, item) for quotation in analysis.speakers[position][1]))
+                     for item, analysis, position in self.quoted)
 
 
 @dataclass(frozen=True)
@@ -271,27 +278,30 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
                      topic_links: dict[str, TopicLink]) -> list[Page]:
     """Return the Voices overview and a page per speaker, from the quotations of each article."""
     speakers: dict[str, Speaker] = {}
-    said: dict[str, list[tuple[ArticleItem, tuple[Quotation, ...]]]] = {}  # by speaker slug, newest article first
+    said: dict[str, list[tuple[ArticleItem, ArticleAnalysis, int]]] = {}  # by speaker slug, newest article first
+    counts: dict[str, int] = {}  # quotations, by speaker slug
     unknown = []
     for article in ordered:
         analysis, item = analysed[article.slug], items[article.slug]
-        for speaker, quotations in analysis.speakers:
+        for position, (speaker, quotations) in enumerate(analysis.speakers):
             if speaker.slug in said:
-                said[speaker.slug].append((item, quotations))
+                said[speaker.slug].append((item, analysis, position))
+                counts[speaker.slug] += len(quotations)
             else:
                 # Two spellings of a name the taxonomy does not list can give one slug: one page.
                 speakers[speaker.slug] = speaker
-                said[speaker.slug] = [(item, quotations)]
-        unknown += [(item, quotation) for quotation in analysis.unattributed]
+                said[speaker.slug] = [(item, analysis, position)]
+                counts[speaker.slug] = len(quotations)
+        if analysis.unattributed:
+            unknown.append((item, analysis))
     links = []
     pages = []
     for slug, speaker in speakers.items():
         out_path = urls.speaker_path(slug)
-        quoted = tuple(said[slug])
         link = SpeakerLink(speaker.name, out_path, topic_links.get(speaker.actor) if speaker.actor else None,
-                           sum(len(quotations) for _, quotations in quoted), len(quoted))
+                           counts[slug], len(said[slug]))
         links.append(link)
-        pages.append(Page(out_path, "person.html", speaker.name, PersonContext(link, quoted),
+        pages.append(Page(out_path, "person.html", speaker.name, PersonContext(link, tuple(said[slug])),
                           f"the speaker {speaker.name!r}"))
     links.sort(key=lambda link: (-link.quotations, link.name))
     pages.insert(0, Page(urls.VOICES, "voices.html", "Voices", VoicesContext(tuple(links), tuple(unknown)),

@@ -9,8 +9,9 @@ from digest.fragments import PageFragments
 from digest.render import make_environment
 from digest.site import ArticleItem, EvidenceSentence, TopicLink
 
-# The macros of templates/_macros.html and _story.html as they were before fragments.py made
-# these pieces: the reference for every escape, space and line break.
+# The macros of templates/_macros.html and _story.html, and the loops of topic.html and
+# pair.html, as they were before fragments.py made these pieces: the reference for every
+# escape, space and line break.
 REFERENCE_MACROS = """
 {%- macro date_link(item) -%}
 {% if item.date %}<a href="{{ link(item.date_out_path) }}"><time datetime="{{ item.date.isoformat() }}">{{ item.date_text }}</time></a>{% else %}<a href="{{ link(item.date_out_path) }}">Undated</a>{% endif %}
@@ -45,6 +46,17 @@ REFERENCE_MACROS = """
 
 {% macro alias_counts(aliases) -%}
 {% for alias, count in aliases %}<q>{{ alias }}</q> × {{ count }}{% if not loop.last %}, {% endif %}{% endfor %}
+{%- endmacro %}
+
+{% macro matched_articles(articles) -%}
+<ul class="alias-articles">{% for item, count in articles %}<li><a href="{{ link(item.out_path) }}">{{ item.title }}</a> × {{ count }}</li>{% endfor %}</ul>
+{%- endmacro %}
+
+{% macro pair_entry(entry) -%}
+<div class="topic-entry">
+{{ article_card(entry.item) }}
+<p class="aliases">{% for evidence in entry.evidence %}{{ evidence.topic.name }}: {{ alias_counts(evidence.aliases) }} · {% endfor %}<a href="{{ link(entry.item.out_path ~ "#why-tags") }}">the sentences</a></p>
+</div>
 {%- endmacro %}
 
 {% macro quote_list(lines, show_article=False, show_speaker=True) -%}
@@ -129,6 +141,18 @@ def test_alias_list_is_the_macros_list():
 def test_quotation_list_is_the_macros_list(out_path, show_article, show_speaker):
     expected = reference(out_path, "quote_list", QUOTES, show_article, show_speaker)
     assert PageFragments(out_path).quotation_list(QUOTES, show_article, show_speaker) == expected
+
+
+@pytest.mark.parametrize("out_path", PAGES)
+def test_matched_articles_and_pair_entries_are_the_templates(out_path):
+    articles = ((ITEMS["dated"], 3), (ITEMS["hostile"], 1))
+    html = PageFragments(out_path)
+    assert html.matched_articles(articles) == reference(out_path, "matched_articles", articles)
+    evidence = (SimpleNamespace(topic=TOPICS[0], aliases=(("Kremlin", 2),)),
+                SimpleNamespace(topic=TOPICS[1], aliases=((HOSTILE, 1), ("Idlib", 4))))
+    for item in ITEMS.values():
+        entry = SimpleNamespace(item=item, evidence=evidence)
+        assert html.pair_entry(entry) == reference(out_path, "pair_entry", entry)
 
 
 def test_a_card_is_made_again_for_another_record_with_the_same_page():

@@ -28,10 +28,12 @@ RELATIVE_FROM = ["index.html", "search.html", "articles/a.html", "topics/russia.
 RELATIVE_TO = RELATIVE_FROM + ["assets/style.css", "archive/2018/12/25.html", "archive/2019/01/index.html",
                                "topics/russia", "topics", "a/b", "a/b/c/d/f.html", "abc/d.html", "a/b.html",
                                "./a.html", "a/./b.html", "a//b.html", "a/../b.html", "../x.html", "a/", "/abs/x.html",
-                               ".", "..", "a/..", "..a/b.html", "a.b/c..html"]
+                               ".", "..", "a/..", "..a/b.html", "a.b/c..html", ".well-known/x.html",
+                               "a/.b/c.html"]
 
 
-@pytest.mark.parametrize("from_path", RELATIVE_FROM + ["x/./y.html", "x//y.html", "x/../y.html", "/abs/y.html"])
+@pytest.mark.parametrize("from_path", RELATIVE_FROM + ["x/./y.html", "x//y.html", "x/../y.html", "/abs/y.html",
+                                                      ".well-known/y.html", "a/.b/y.html"])
 def test_relative_url_is_posixpath_relpath(from_path):
     for to_path in RELATIVE_TO:
         expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
