@@ -20,9 +20,11 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DigestError
+from .analysis import ArticleAnalysis
+from .collector import collector_paused
 from .model import Article
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_NS = 2_000_000_000  # a file changed this close to a cache write may not show it in its mtime
 
 
@@ -81,53 +83,91 @@ class LoadedFile:
     status: tuple[int, int, int]  # file_status() when it was loaded
     content_hash: str
     article: Article | None  # tagged, without its slug (slugs depend on the other files)
+    analysis: ArticleAnalysis | None = None  # analyse_article of ``article``
     errors: tuple[DigestError, ...] = ()
     warnings: tuple[DigestError, ...] = ()
 
 
+# Loaded files are kept in shards, by a hash of their path, so that a rebuild after an edit
+# rewrites the shard of the edited file and leaves the others as they are.
+CACHE_SHARDS = 64
+
+
+def cache_shard(source_path: str) -> int:
+    """Return the shard that keeps the file at ``source_path``."""
+    return hashlib.sha1(source_path.encode()).digest()[0] % CACHE_SHARDS
+
+
 @dataclass
 class ArticleCache:
-    """Loaded files of the previous build, valid while ``key`` (code and taxonomy) is unchanged."""
+    """Loaded files of the previous build, valid while ``key`` (code and taxonomy) is unchanged.
 
-    path: Path
+    Each shard is a file in ``folder``: a small header (format, key, when it was written)
+    and then its entries, so that a stale shard is known without reading its entries.
+    """
+
+    folder: Path
     key: str
     entries: dict[str, LoadedFile] = field(default_factory=dict)
-    written_ns: int = 0
+    written_ns: dict[int, int] = field(default_factory=dict)  # by shard: when it was written
 
     @classmethod
-    def open(cls, path: Path, key: str) -> ArticleCache:
-        """Return the cache stored at ``path``, or an empty one if it is missing, stale or unreadable."""
-        try:
-            with open(path, "rb") as stream:
-                stored = pickle.load(stream)
-            if stored["format"] == CACHE_FORMAT and stored["key"] == key:
-                return cls(path, key, stored["entries"], stored["written_ns"])
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ImportError,
-                ValueError):
-            pass  # a cache is only ever a shortcut: when in doubt, load the files again
-        return cls(path, key)
+    def open(cls, folder: Path, key: str) -> ArticleCache:
+        """Return the cache kept in ``folder``, without the shards that are missing, stale or unreadable."""
+        cache = cls(folder, key)
+        for shard in range(CACHE_SHARDS):
+            try:
+                with open(cache.shard_path(shard), "rb") as stream:
+                    header = pickle.load(stream)
+                    if header["format"] != CACHE_FORMAT or header["key"] != key:
+                        continue
+                    with collector_paused():
+                        entries = pickle.load(stream)
+            except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ImportError,
+                    ValueError, IndexError):
+                continue  # a cache is only ever a shortcut: when in doubt, load the files again
+            cache.entries.update(entries)
+            cache.written_ns[shard] = header["written_ns"]
+        return cache
+
+    def shard_path(self, shard: int) -> Path:
+        return self.folder / f"shard-{shard:02d}.pickle"
 
     def find(self, source_path: str, path: Path, status: tuple[int, int, int]) -> LoadedFile | None:
         """Return the cached outcome for a file if the file is unchanged since, else None."""
         entry = self.entries.get(source_path)
         if entry is None:
             return None
-        if entry.status == status and not is_racy(status, self.written_ns):
+        if entry.status == status and not is_racy(status, self.written_ns.get(cache_shard(source_path), 0)):
             return entry
         if entry.content_hash and content_hash(path) == entry.content_hash:
             return replace(entry, status=status)
         return None
 
     def save(self, loaded: list[LoadedFile]) -> None:
-        """Replace the stored entries by ``loaded``, atomically (a half-written cache is never read)."""
+        """Replace the stored entries by ``loaded``, rewriting only the shards that changed.
+
+        A shard is replaced atomically: a half-written one is never read.
+        """
+        shards: dict[int, dict[str, LoadedFile]] = {shard: {} for shard in range(CACHE_SHARDS)}
+        for entry in loaded:
+            shards[cache_shard(entry.source_path)][entry.source_path] = entry
+        before = {shard: {} for shard in range(CACHE_SHARDS)}
+        for source_path, entry in self.entries.items():
+            before[cache_shard(source_path)][source_path] = entry
         self.entries = {entry.source_path: entry for entry in loaded}
-        self.written_ns = time.time_ns()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as stream:
-            stored = {"format": CACHE_FORMAT, "key": self.key, "entries": self.entries, "written_ns": self.written_ns}
-            pickle.dump(stored, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for shard, entries in shards.items():
+            kept = before[shard]
+            if shard in self.written_ns and kept.keys() == entries.keys() and all(
+                    kept[source_path] is entry for source_path, entry in entries.items()):
+                continue  # the very records it holds: nothing to write
+            self.written_ns[shard] = time.time_ns()
+            temporary = self.folder / f".shard-{shard:02d}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as stream:
+                pickle.dump({"format": CACHE_FORMAT, "key": self.key, "written_ns": self.written_ns[shard]}, stream)
+                pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.shard_path(shard))
 
 
 def read_build_record(path: Path, manifest: str | None) -> dict | None:

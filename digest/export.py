@@ -14,7 +14,7 @@ from . import urls
 from .model import Article, Taxonomy
 from .quotes import Quotation, extract_quotations
 
-SCHEMA = "digest-articles/1"
+SCHEMA = "digest-articles/2"
 
 
 def articles_json(articles: list[Article], taxonomy: Taxonomy, generator: str,
@@ -79,7 +79,8 @@ def _article_record(article: Article, taxonomy: Taxonomy, quotations: Sequence[Q
                         "block": mention.block,
                         "start": mention.start,
                         "end": mention.end,
-                        "sentence": mention.sentence,
+                        "sentence_start": mention.sentence_start,
+                        "sentence_end": mention.sentence_start + len(mention.sentence),
                     }
                     for mention in tag.mentions
                 ],

@@ -10,17 +10,23 @@ Every text is escaped as Jinja's autoescaping escapes it, and every link is rela
 page that shows the piece, so the HTML is the same as the macros that came before made.
 A piece is first made as "parts": HTML, out_path, HTML, ... HTML, the escaped text between
 the out_paths it links to, which only become links for the page that shows it.
+
+The public methods return Markup, for templates; the private ones return plain str, so that
+a piece made of pieces does not make a Markup of each.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from markupsafe import Markup
 
 from . import urls
-from .site import ArticleItem, TopicEvidence, TopicLink
+from .analysis import FieldOrigin, RemovedLine, SentenceMatches
+from .body import block_id
+from .site import ArticleItem, RelatedItem, TopicEvidence, TopicLink
 
 try:  # markupsafe's own escaping, as a plain str: its public escape() makes a Markup of each piece
     from markupsafe._speedups import _escape_inner as _escape
@@ -35,6 +41,22 @@ class PageFragments:
 
     def __init__(self, from_path: str):
         self.from_path = from_path
+        self._folder = from_path.rpartition("/")[0]
+
+    def link(self, out_path: str) -> str:
+        """Return the relative URL from this page to ``out_path``, as urls.relative_url: ``link`` in templates."""
+        target, _, fragment = out_path.partition("#")
+        if fragment:
+            return urls.relative_url(self.from_path, out_path)
+        return _url_from_folder(self._folder, target)
+
+    def navigation(self, nav: Sequence[tuple[str, str]]) -> Markup:
+        """Return the site's main links (render.navigation) as a list, the link to this page marked current."""
+        rows = []
+        for label, out_path in nav:
+            current = ' aria-current="page"' if out_path == self.from_path else ""
+            rows.append(f'<li><a href="{self._href(out_path)}"{current}>{_escape(label)}</a></li>\n')
+        return Markup(f'<ul>\n{"".join(rows)}</ul>')
 
     def card(self, item: ArticleItem, heading_level: int = 2) -> Markup:
         """Return the card of ``item`` in a list: title, date, source, reading time, summary, topics."""
@@ -50,14 +72,27 @@ class PageFragments:
 
     def evidence_list(self, evidence: TopicEvidence) -> Markup:
         """Return the sentences that mention the topic, matches highlighted, each linked to its paragraph."""
-        sentences = evidence.sentences
-        hrefs = urls.relative_urls(self.from_path, [sentence.out_path for sentence in sentences])
-        rows = [
-            f'<li><blockquote>{_highlight(sentence.parts)}</blockquote> <a class="evidence-link" '
-            f'href="{_escape(href)}">{_escape(sentence.where)}</a></li>\n'
-            for sentence, href in zip(sentences, hrefs)
-        ]
-        return Markup(f'<ul class="evidence">\n{"".join(rows)}</ul>')
+        return Markup(self._evidence_list(evidence))
+
+    def evidence_section(self, evidence: TopicEvidence) -> Markup:
+        """Return why the article on this page has a tag: the topic, linked, the names that matched, the sentences."""
+        return Markup(self._evidence_section(evidence))
+
+    def evidence_sections(self, topic_evidence: Sequence[TopicEvidence]) -> Markup:
+        """Return evidence_section() of each tag, one after the other, a line break between two."""
+        return Markup("\n".join([self._evidence_section(evidence) for evidence in topic_evidence]))
+
+    def topic_entry(self, entry) -> Markup:
+        """Return an article on a topic's page (site.TopicArticle): its card, and the sentences that name the topic."""
+        return Markup(self._topic_entry(entry))
+
+    def topic_entries(self, entries: Sequence) -> Markup:
+        """Return topic_entry() of each of ``entries``, one after the other, a line break between two.
+
+        A topic's pages list every article of the topic: made in one call rather than by a
+        loop in the template, which costs microseconds an entry.
+        """
+        return Markup("\n".join([self._topic_entry(entry) for entry in entries]))
 
     def pair_entry(self, entry) -> Markup:
         """Return an article on an actor × place page (story.PairArticle): its card and the names that tagged it.
@@ -65,23 +100,47 @@ class PageFragments:
         The sentences are left to the article's page, one link away: a pair of a large site
         lists thousands of articles.
         """
-        names = "".join(f"{_escape(evidence.topic.name)}: {self.alias_list(evidence.aliases)} · "
-                        for evidence in entry.evidence)
-        href = _escape(urls.relative_url(self.from_path, f"{entry.item.out_path}#why-tags"))
-        return Markup(f'<div class="topic-entry">\n{self.card(entry.item)}\n'
-                      f'<p class="aliases">{names}<a href="{href}">the sentences</a></p>\n</div>')
+        return Markup(self._pair_entry(entry))
+
+    def pair_entries(self, entries: Sequence) -> Markup:
+        """Return pair_entry() of each of ``entries``, one after the other, a line break between two."""
+        return Markup("\n".join([self._pair_entry(entry) for entry in entries]))
+
+    def _evidence_section(self, evidence: TopicEvidence) -> str:
+        topic = evidence.topic
+        mentions = "mention" if topic.count == 1 else "mentions"
+        return (
+            f'<section class="topic-evidence">\n<h3><a href="{self._href(topic.out_path)}">{_escape(topic.name)}</a> '
+            f'<span class="count">{topic.count} {mentions}</span></h3>\n'
+            f'<p class="aliases">Matched {_alias_list(evidence.aliases)}</p>\n'
+            f'{self._evidence_list(evidence)}\n</section>'
+        )
+
+    def _topic_entry(self, entry) -> str:
+        evidence = entry.evidence  # made when asked: asked for once
+        return (
+            f'<div class="topic-entry">\n{self._links(_card_parts(entry.item, 2))}\n<details>\n'
+            f'<summary>{_escape(evidence.topic.name)} in this article: {_alias_list(evidence.aliases)}</summary>\n'
+            f'{self._evidence_list(evidence)}\n</details>\n</div>'
+        )
+
+    def _pair_entry(self, entry) -> str:
+        names = "".join([f"{_escape(evidence.topic.name)}: {_alias_list(evidence.aliases)} · "
+                         for evidence in entry.evidence])
+        href = self._href(f"{entry.item.out_path}#why-tags")
+        return (f'<div class="topic-entry">\n{self._links(_card_parts(entry.item, 2))}\n'
+                f'<p class="aliases">{names}<a href="{href}">the sentences</a></p>\n</div>')
 
     def matched_articles(self, articles: Sequence[tuple[ArticleItem, int]]) -> Markup:
         """Return the articles an alias matched in, each linked, with its number of matches."""
-        hrefs = urls.relative_urls(self.from_path, [item.out_path for item, _ in articles])
-        rows = [f'<li><a href="{_escape(href)}">{_escape(item.title)}</a> × {count}</li>'
-                for (item, count), href in zip(articles, hrefs)]
+        rows = [f'<li><a href="{self._href(item.out_path)}">{_escape(item.title)}</a> × {count}</li>'
+                for item, count in articles]
         return Markup(f'<ul class="alias-articles">{"".join(rows)}</ul>')
 
     @staticmethod
     def alias_list(aliases: Sequence[tuple[str, int]]) -> Markup:
         """Return the aliases that matched, each with its count: "“Turkey” × 3, “Ankara” × 1"."""
-        return Markup(", ".join(f"<q>{_escape(alias)}</q> × {count}" for alias, count in aliases))
+        return Markup(_alias_list(aliases))
 
     def quotation_list(self, lines: Sequence, show_article: bool = False, show_speaker: bool = True) -> Markup:
         """Return quotations (story.QuoteLine) with their speaker, attribution and paragraph.
@@ -89,36 +148,162 @@ class PageFragments:
         ``show_article`` names the article of each, for lists from many articles;
         ``show_speaker`` is off on a speaker's own page.
         """
+        return Markup(self._quotation_list(lines, show_article, show_speaker))
+
+    def _quotation_list(self, lines: Sequence, show_article: bool = False, show_speaker: bool = True) -> str:
         rows = []
         for line in lines:
             speaker = ""
             if show_speaker:
-                if line.speaker_out_path:
-                    href = _escape(urls.relative_url(self.from_path, line.speaker_out_path))
+                speaker_out_path = line.speaker_out_path  # a QuoteLine works each of these out when asked
+                if speaker_out_path:
+                    href = self._href(speaker_out_path)
                     speaker = f'<a class="speaker" href="{href}">{_escape(line.speaker)}</a> · '
                 else:
                     speaker = "Speaker not known · "
-            how = f" ({_escape(line.how)})" if line.how != "named" else ""
+            how = line.how
+            how = f" ({_escape(how)})" if how != "named" else ""
             where = _escape(line.where)
             if show_article:
                 where = f"{_escape(line.article.title)}, {where}"
-            href = _escape(urls.relative_url(self.from_path, line.out_path))
-            attribution = f'<span class="attribution">“{_escape(line.attribution)}”</span>{how}'
             rows.append(
                 f'<li><blockquote class="quote">{_escape(line.text)}</blockquote>\n<p class="quote-source">{speaker}'
-                f'{attribution} · <a href="{href}">{where}</a></p></li>\n'
+                f'<span class="attribution">“{_escape(line.attribution)}”</span>{how} · '
+                f'<a href="{self._href(line.out_path)}">{where}</a></p></li>\n'
             )
-        return Markup(f'<ul class="quotes">\n{"".join(rows)}</ul>')
+        return f'<ul class="quotes">\n{"".join(rows)}</ul>'
+
+    def quoted_in(self, item: ArticleItem, lines: Sequence, number: int) -> Markup:
+        """Return the section of a speaker's page for an article that quotes them: the article, linked, and the quotes.
+
+        ``number`` tells the sections of the page apart, for their headings' ids.
+        """
+        source = f' · <span class="source">{_escape(item.source)}</span>' if item.source else ""
+        number = _escape(str(number))  # a template's value: escaped like any other
+        return Markup(
+            f'<section class="quoted-in" aria-labelledby="in-{number}">\n<h2 id="in-{number}">'
+            f'<a href="{self._href(item.out_path)}">{_escape(item.title)}</a></h2>\n'
+            f'<p class="meta">{self._links(_date_link_parts(item))}{source}</p>\n'
+            f'{self._quotation_list(lines, show_speaker=False)}\n</section>'
+        )
+
+    def related_list(self, related: Sequence[RelatedItem]) -> Markup:
+        """Return the articles related to the one on this page, each with the topics the two share."""
+        rows = []
+        for item, shared in related:
+            source = f" · {_escape(item.source)}" if item.source else ""
+            names = ", ".join([_escape(topic.name) for topic in shared])
+            rows.append(
+                f'<li><a href="{self._href(item.out_path)}">{_escape(item.title)}</a> '
+                f'<span class="meta">{_escape(item.date_text)}{source}</span>\n'
+                f'<span class="shared">Both mention {names}</span></li>\n'
+            )
+        return Markup(f'<ul>\n{"".join(rows)}</ul>')
+
+    @staticmethod
+    def field_table_body(fields: Sequence[FieldOrigin]) -> Markup:
+        """Return the body of the article's details table: each detail, its value and where it was found."""
+        rows = [f'<tr><th scope="row">{_escape(field.name)}</th><td>{_escape(field.value)}</td>'
+                f'<td>{_escape(field.origin)}</td></tr>\n' for field in fields]
+        return Markup(f'<tbody>\n{"".join(rows)}</tbody>')
+
+    @staticmethod
+    def removed_table_body(removed: Sequence[RemovedLine]) -> Markup:
+        """Return the body of the table of lines removed as boilerplate: line, text, rule and why."""
+        rows = [f'<tr><td>{line.line}</td><td>{_escape(line.text)}</td><td><span class="rule">'
+                f'{_escape(line.rule)}</span>: {_escape(line.reason)}</td></tr>\n' for line in removed]
+        return Markup(f'<tbody>\n{"".join(rows)}</tbody>')
+
+    def _evidence_list(self, evidence: TopicEvidence) -> str:
+        article = evidence.article_out_path
+        page, paragraphs = self._href(article), self._before_fragment(article)
+        rows = [f"{head}{paragraphs}{fragment}{tail}" if fragment else f"{head}{page}{tail}"
+                for head, fragment, tail in _evidence_rows(evidence.matches)]
+        return f'<ul class="evidence">\n{"".join(rows)}</ul>'
+
+    def _href(self, out_path: str) -> str:
+        """Return the link from this page to ``out_path``, escaped for an attribute: urls.relative_url's link."""
+        target, _, fragment = out_path.partition("#")
+        if fragment:
+            return f"{self._before_fragment(target)}#{_escape(fragment)}"
+        return _link_from_folder(self._folder, target)
+
+    def _before_fragment(self, target: str) -> str:
+        """Return what comes before "#fragment" in a link to a place on page ``target``.
+
+        A place on the page itself is linked by its fragment alone, as urls.relative_url does.
+        """
+        return "" if target == self.from_path else _link_from_folder(self._folder, target)
 
     def _links(self, parts: Sequence[str]) -> str:
         """Return ``parts`` with each out_path made a link from this page."""
         pieces = list(parts)
-        pieces[1::2] = [_escape(url) for url in urls.relative_urls(self.from_path, parts[1::2])]
+        folder = self._folder
+        pieces[1::2] = [self._href(out_path) if "#" in out_path else _link_from_folder(folder, out_path)
+                        for out_path in parts[1::2]]
         return "".join(pieces)
 
 
-def _highlight(parts: Sequence[tuple[str, bool]]) -> str:
-    return "".join([f"<mark>{_escape(text)}</mark>" if is_match else _escape(text) for text, is_match in parts])
+# A link without a fragment depends on the page's folder alone, not on the page's own name,
+# so the pages of a folder share it: the navigation, the stylesheet and the topics and dates
+# of cards are linked from page after page. The most recent (folder, out_path)s are kept.
+@lru_cache(maxsize=1 << 16)
+def _url_from_folder(folder: str, out_path: str) -> str:
+    """Return the relative URL of ``out_path`` (without a fragment) from the pages of ``folder``."""
+    return urls.relative_url(_any_page(folder), out_path)
+
+
+@lru_cache(maxsize=1 << 16)
+def _link_from_folder(folder: str, out_path: str) -> str:
+    """Return _url_from_folder(folder, out_path), escaped for an attribute."""
+    return _escape(urls.relative_url(_any_page(folder), out_path))
+
+
+def _any_page(folder: str) -> str:
+    return f"{folder}/any.html" if folder else "any.html"
+
+
+def _alias_list(aliases: Sequence[tuple[str, int]]) -> str:
+    return ", ".join([f"<q>{_escape(alias)}</q> × {count}" for alias, count in aliases])
+
+
+def _make_evidence_rows(matches: tuple[SentenceMatches, ...]) -> tuple[tuple[str, str, str], ...]:
+    """Return the list's row of each sentence: (HTML before the link, the link's fragment, HTML after).
+
+    Made from the analysis's sentences rather than TopicEvidence.sentences, which makes three
+    objects a sentence a page; the fragments and places are those of TopicEvidence.sentences
+    (test_fragments holds the two equal). The title (block -1) has no fragment: it links to the page.
+    """
+    rows = []
+    for found in matches:
+        block = found.block
+        fragment, place = ("", "title") if block < 0 else (f"#{block_id(block)}", f"paragraph {block + 1}")
+        rows.append((f'<li><blockquote>{_highlighted(found)}</blockquote> <a class="evidence-link" href="',
+                     fragment, f'">{place}</a></li>\n'))
+    return tuple(rows)
+
+
+def _highlighted(found: SentenceMatches) -> str:
+    """Return the sentence, escaped, its matches marked: SentenceMatches.parts, without making the parts."""
+    sentence, matches = found.sentence, found.matches
+    if len(matches) == 1:  # most sentences name a topic once
+        start, end = matches[0]
+        matched = sentence[start:end]
+        if matched:
+            return f"{_escape(sentence[:start])}<mark>{_escape(matched)}</mark>{_escape(sentence[end:])}"
+    pieces = []
+    cursor = 0
+    for start, end in matches:
+        between, matched = sentence[cursor:start], sentence[start:end]
+        if between:
+            pieces.append(_escape(between))
+        if matched:
+            pieces.append(f"<mark>{_escape(matched)}</mark>")
+        cursor = end
+    rest = sentence[cursor:]
+    if rest:
+        pieces.append(_escape(rest))
+    return "".join(pieces)
 
 
 def _date_link_parts(item: ArticleItem) -> list[str]:
@@ -171,12 +356,12 @@ class _MadeOnce:
     other object can take its id while it is kept; the oldest go first beyond ``size``.
     """
 
-    def __init__(self, make: Callable[..., tuple[str, ...]], size: int):
+    def __init__(self, make: Callable[..., tuple], size: int):
         self._make = make
         self._size = size
-        self._made: OrderedDict[tuple, tuple[object, tuple[str, ...]]] = OrderedDict()
+        self._made: OrderedDict[tuple, tuple[object, tuple]] = OrderedDict()
 
-    def __call__(self, record: object, *args) -> tuple[str, ...]:
+    def __call__(self, record: object, *args) -> tuple:
         key = (id(record), *args)
         found = self._made.get(key)
         if found is not None:
@@ -192,3 +377,8 @@ class _MadeOnce:
 # once (twice: lists of days have smaller headings). The bound keeps a site of 100,000
 # articles from holding every card at once.
 _card_parts = _MadeOnce(_make_card_parts, size=1 << 14)
+
+# The sentences of an article's tag show on the article's page and on the topic's page; in a
+# build that renders both in one process (one worker, or a small site) they are made once.
+# Keyed by the analysis's tuple of sentences, which the plan shares between the two pages.
+_evidence_rows = _MadeOnce(_make_evidence_rows, size=1 << 14)

@@ -30,7 +30,11 @@ How a quotation is read, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from slugify import slugify
 
@@ -126,6 +130,10 @@ _INNER_ATTRIBUTION = re.compile(
 _CLAUSE_BREAK = re.compile(rf"[,;:()\[\]{_DASH}]|\s-\s|[.!?](?=\s|$)")
 _CAPITALISED = re.compile(r"[A-ZÀ-ÞİŞĞÇÖÜ][\w’'.-]*")
 _NAME_PARTICLES = frozenset({"al", "bin", "ibn", "de", "van", "von", "der", "da", "di", "la", "le"})
+# The words of a phrase, for telling a role: "the Kremlin's press-secretary".
+_WORD_BREAK = re.compile(r"[\s’'-]+")
+# "Erdogan's spokesman": a role of the person's actor, not the person.
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 @dataclass(frozen=True)
@@ -163,8 +171,7 @@ class QuotedSpan:
         return self.open + 1, self.close
 
 
-@dataclass(frozen=True)
-class _Claim:
+class _Claim(NamedTuple):
     """What an attribution says about the speaker, before "he" is resolved."""
 
     kind: str  # NAMED, PRONOUN or ROLE
@@ -173,8 +180,7 @@ class _Claim:
     actors: frozenset[str] = frozenset()  # for ROLE: the actors the role names
 
 
-@dataclass(frozen=True)
-class _Event:
+class _Event(NamedTuple):
     """A speaker named at a place in the article, for resolving a later "he"."""
 
     block: int
@@ -262,20 +268,31 @@ def extract_quotations(article: Article, taxonomy: Taxonomy) -> tuple[Quotation,
 
 
 class _Reader:
-    """Reads one article's paragraphs in order, remembering who was named where."""
+    """Reads one article's paragraphs in order, remembering who was named where.
+
+    What a paragraph's text alone decides (its marks, sentences, and where attributions could
+    be) comes from _Paragraph; the reader adds what depends on the article: the tagger's
+    mentions, and the speakers named so far.
+    """
 
     def __init__(self, article: Article, taxonomy: Taxonomy):
         self.article = article
         known = _known(taxonomy)
         self.actors = known.actors
-        # (start, end, Person or None, topic slug) of each tagged mention, by block.
-        self.mentions: dict[int, list[tuple[int, int, Person | None, str]]] = {}
+        speakers = known.speakers
+        # (start, end, Speaker if a person or None, topic slug) of each tagged mention, by block.
+        self.mentions: dict[int, list[tuple[int, int, Speaker | None, str]]] = {}
         for tag in article.tags:
+            slug = tag.slug
             for mention in tag.mentions:
-                person = known.person(mention.alias)
-                self.mentions.setdefault(mention.block, []).append((mention.start, mention.end, person, tag.slug))
-        for found in self.mentions.values():
-            found.sort(key=lambda item: item[0])
+                found = (mention.start, mention.end, speakers[mention.alias], slug)
+                in_block = self.mentions.get(mention.block)
+                if in_block is None:
+                    self.mentions[mention.block] = [found]
+                else:
+                    in_block.append(found)
+        for in_block in self.mentions.values():
+            in_block.sort(key=itemgetter(0))
         self.events: list[_Event] = []
         self.surnames: dict[str, Speaker] = {}  # last word of an unlisted full name -> that speaker
 
@@ -292,180 +309,125 @@ class _Reader:
             found = [item for item in self._mentions_in(index, start, end)
                      if item[2] is not None and text[item[0]:item[1]] == text[start:end].strip()]
             if found:
-                self.events.append(_Event(index, found[0][0], _listed(found[0][2])))
+                self.events.append(_Event(index, found[0][0], found[0][2]))
 
     def read_paragraph(self, index: int, window_start: int) -> list[Quotation]:
-        text = self.article.blocks[index].text
-        if not _MARKS.search(text) and not _VERBS.search(text):
-            # No quotation and no speech verb: nothing said and no speaker named. (A verb
-            # within one sentence is a verb within the paragraph: sentences end after a space.)
+        paragraph = _paragraph(self.article.blocks[index].text)
+        if not paragraph.says_anything:
             return []
-        boundaries = [start for start, _ in split_sentences(text)]
-
-        def keeps_unclosed(open_at: int) -> bool:
-            return (self._before_claim(index, _unit_start(boundaries, open_at), open_at) is not None
-                    or bool(self._split_inside(index, open_at + 1, len(text))[1]))
-
-        spans = find_quoted_spans(text, keeps_unclosed)
-        # Sentence ends inside a quotation do not end the sentence around it.
-        units = [start for start in boundaries if not any(span.open < start <= span.close for span in spans)] or [0]
-        units.append(len(text))
+        plan = paragraph.plan_when_all_closed
+        if plan is None:
+            plan = paragraph.plan(tuple(find_quoted_spans(paragraph.text, self._keeps_unclosed(paragraph, index))))
         # First what each quotation's attribution says, then who "he" is, in text order.
-        readings = []  # (span, claim, how, pieces), or (None, unit start, unit end) for reported speech
-        for unit_start, unit_end in zip(units, units[1:]):
-            in_unit = [span for span in spans if unit_start <= span.open < unit_end]
-            if not in_unit:
-                readings.append((None, unit_start, unit_end))
-            for position, span in enumerate(in_unit):
-                before_start = max(unit_start, in_unit[position - 1].close + 1) if position else unit_start
-                after_end = in_unit[position + 1].open if position + 1 < len(in_unit) else unit_end
-                pieces, inner_claims = self._split_inside(index, *span.inside)
-                found = inner_claims + [self._after_claim(index, span, after_end),
-                                        self._before_claim(index, before_start, span.open)]
-                found = [claim for claim in found if claim is not None]
-                named = [claim for claim in found if claim.kind == NAMED]
-                readings.append((span, (named or found or [None])[0], None, pieces))
-        _inherit_claims(text, readings)
+        readings = []  # (span, claim, how, pieces), or (None, reported speech sites)
+        for step in plan:
+            if step[0] is None:
+                readings.append(step)
+                continue
+            span, inner_sites, after_site, before_sites, _ = step
+            pieces, inner_claims = self._split_inside(index, span.inside, inner_sites)
+            after_claim = self._claim(index, after_site)
+            before_claim = self._first_claim(index, before_sites)
+            found = [claim for claim in (*inner_claims, after_claim, before_claim) if claim is not None]
+            named = [claim for claim in found if claim.kind == NAMED]
+            readings.append((span, (named or found or [None])[0], None, pieces))
+        if len(readings) > 1:
+            _inherit_claims(paragraph.text, readings)
         quotations = []
-        for reading in readings:
+        for reading, step in zip(readings, plan):
             if reading[0] is None:
-                self._read_reported_speech(index, window_start, reading[1], reading[2])
+                self._read_reported_speech(index, window_start, reading[1])
                 continue
             span, claim, how, pieces = reading
-            quoted = " … ".join(piece for start, end in pieces if (piece := _tidy(text[start:end])))
-            if claim is None or not quoted:
+            if claim is None:
                 continue  # quoted words nobody is said to have said: a name or a scare quote
+            quoted = step[4] if len(pieces) == 1 else paragraph.quoted(tuple(pieces))
+            if not quoted:
+                continue
             speaker, found_how, source = self._resolve(claim, index, span.open, window_start)
             if speaker is not None:
                 self._note(index, span.open, speaker)
             quotations.append(Quotation(quoted, index, *span.inside, claim.words, speaker, how or found_how, source))
         return quotations
 
-    def _read_reported_speech(self, index: int, window_start: int, start: int, end: int) -> None:
+    def _keeps_unclosed(self, paragraph: _Paragraph, index: int) -> Callable[[int], bool]:
+        """Return the test of find_quoted_spans for a mark never closed: does an attribution
+        before it, or one inside it, make it a quotation running to the end of the paragraph?"""
+
+        def keeps_unclosed(open_at: int) -> bool:
+            before_sites = paragraph.before_sites(paragraph.unit_start(open_at), open_at)
+            inner = (open_at + 1, len(paragraph.text))
+            return (self._first_claim(index, before_sites) is not None
+                    or bool(self._split_inside(index, inner, paragraph.inner_sites(*inner))[1]))
+
+        return keeps_unclosed
+
+    def _read_reported_speech(self, index: int, window_start: int, sites: tuple[tuple[int, _Site], ...]) -> None:
         """Note the speaker of a sentence without quotation marks: "Peskov told reporters"."""
-        text = self.article.blocks[index].text
-        for verb in _VERBS.finditer(text, start, end):
-            claim = self._claim_around(index, start, verb.start(), verb.end(), end)
+        for verb_start, site in sites:
+            claim = self._claim(index, site)
             if claim is None:
                 continue
-            speaker, _, _ = self._resolve(claim, index, verb.start(), window_start)
+            speaker, _, _ = self._resolve(claim, index, verb_start, window_start)
             if speaker is not None:
-                self._note(index, verb.start(), speaker)
+                self._note(index, verb_start, speaker)
                 return
 
     # ---- attributions
 
-    def _split_inside(self, index: int, start: int, end: int) -> tuple[list[tuple[int, int]], list[_Claim]]:
-        """Return the quoted pieces of a quotation and the claims of attributions inside it."""
-        text = self.article.blocks[index].text
+    def _split_inside(self, index: int, inside: tuple[int, int], sites: tuple[tuple[int, int, _Site], ...]
+                      ) -> tuple[list[tuple[int, int]], list[_Claim]]:
+        """Return the quoted pieces of a quotation and the claims of the attributions inside it."""
         pieces, claims = [], []
-        cursor = start
-        for match in _INNER_ATTRIBUTION.finditer(text, start, end):
-            group = "after" if match.group("after") else "before"
-            claim = self._claim_of_words(index, match.start(group), match.end(group))
+        cursor, end = inside
+        for match_start, match_end, site in sites:
+            claim = self._claim(index, site)
             if claim is None:
                 continue
-            pieces.append((cursor, match.start()))
+            pieces.append((cursor, match_start))
             claims.append(claim)
-            cursor = match.end()
+            cursor = match_end
         pieces.append((cursor, end))
         return pieces, claims
 
-    def _after_claim(self, index: int, span: QuotedSpan, end: int) -> _Claim | None:
-        """Return the claim of an attribution right after a quotation: `"…," he said`."""
-        text = self.article.blocks[index].text
-        if span.close >= len(text):
-            return None
-        position = span.close + 1
-        rest = text[position:end]
-        stripped = rest.lstrip(" ,.")
-        lead = rest[: len(rest) - len(stripped)]
-        stripped_dash = stripped.lstrip(_DASH + "- ")
-        position += len(rest) - len(stripped_dash)
-        inside_end = text[span.open + 1:span.close].rstrip()[-1:]
-        starts_clause = "," in lead or stripped[:1] in _DASH + "-"
-        # After "… now.”" a capital starts a new sentence, not an attribution.
-        if not (starts_clause or inside_end in ",?!…" or stripped_dash[:1].islower()):
-            return None
-        clause_end = _clause_end(text, position, end)
-        verb = _VERBS.search(text, position, clause_end)
-        if verb is None:
-            return None
-        if text[position:verb.start()].strip() and len(text[position:verb.start()].split()) > 6:
-            return None  # too far from the quotation to be its attribution
-        return self._claim_around(index, position, verb.start(), verb.end(), clause_end)
-
-    def _before_claim(self, index: int, start: int, open_at: int) -> _Claim | None:
-        """Return the claim of an attribution that leads into a quotation: `X said: "…"`."""
-        text = self.article.blocks[index].text
-        verbs = list(_VERBS.finditer(text, start, open_at))
-        for verb in reversed(verbs):
-            between = text[verb.end():open_at]
-            if not _leads_into_quotation(between):
-                continue
-            claim = self._claim_around(index, start, verb.start(), verb.end(), open_at)
+    def _first_claim(self, index: int, sites: tuple[_Site, ...]) -> _Claim | None:
+        """Return the claim of the first site that makes one: of attributions before a quotation,
+        the nearest that names someone leads into it (`X said: "…"`)."""
+        for site in sites:
+            claim = self._claim(index, site)
             if claim is not None:
                 return claim
         return None
 
-    def _claim_around(self, index: int, start: int, verb_start: int, verb_end: int, end: int) -> _Claim | None:
-        """Return who a speech verb says spoke: the clause before it, or after it when it has none.
+    def _claim(self, index: int, site: _Site | None) -> _Claim | None:
+        """Return what the phrase of ``site`` says about a speaker, or None.
 
-        "Peskov said" names the speaker before the verb; "– said Peskov" and the passive
-        "This was stated by Kalyn" after it. A subject that names no one ("The Kremlin says
-        Putin is concerned") is not looked past: Putin did not speak.
+        A person the tagger found in the phrase wins; otherwise the words themselves: "he", a
+        full name the taxonomy does not list (or its surname, once seen), or a role.
         """
-        text = self.article.blocks[index].text
-        before_start = _clause_start(text, start, verb_start)
-        before = text[before_start:verb_start].strip()
-        if before and not _PASSIVE.search(before) and before.lower() not in ("this", "it"):
-            return self._claim_of_phrase(index, before_start, verb_start, first=False,
-                                         words=text[before_start:verb_end].strip())
-        after_end = _clause_end(text, verb_end, max(end, verb_end))
-        if after_end > verb_end:
-            return self._claim_of_phrase(index, verb_end, after_end, first=True,
-                                         words=text[verb_start:after_end].strip())
-        return None
-
-    def _claim_of_words(self, index: int, start: int, end: int) -> _Claim | None:
-        """Return the claim of attribution words on their own: "said Peskov", "he said"."""
-        text = self.article.blocks[index].text
-        verb = _VERBS.search(text, start, end)
-        if verb is None:
+        if site is None:
             return None
-        return self._claim_around(index, start, verb.start(), verb.end(), end)
-
-    def _claim_of_phrase(self, index: int, start: int, end: int, *, first: bool, words: str) -> _Claim | None:
-        """Return what the phrase ``text[start:end]`` says about a speaker, or None.
-
-        ``first``: the phrase follows the verb, so the person nearest the verb is its first.
-        """
-        text = self.article.blocks[index].text
-        mentions = self._mentions_in(index, start, end)
+        mentions = self._mentions_in(index, site.start, site.end)
         people = [item for item in mentions if item[2] is not None]
         if people:
-            mention_start, mention_end, person, _ = people[0] if first else people[-1]
-            if re.match(r"['’]s\b", text[mention_end:mention_end + 3]):
+            _, mention_end, speaker, _ = people[0] if site.first else people[-1]
+            if _POSSESSIVE.match(site.text, mention_end, mention_end + 3):
                 # "Erdogan's spokesman": someone who speaks for the person's actor.
-                return _Claim(ROLE, words, actors=frozenset({person.actor}))
-            return _Claim(NAMED, words, _listed(person))
-        phrase = _trim_phrase(text[start:end])
-        if not phrase:
+                return _Claim(ROLE, site.words, actors=frozenset({speaker.actor}))
+            return _Claim(NAMED, site.words, speaker)
+        phrase = site.phrase()
+        if not phrase.text:
             return None
-        lowered = phrase.lower()
-        if lowered in PRONOUNS:
-            return _Claim(PRONOUN, words)
+        if phrase.is_pronoun:
+            return _Claim(PRONOUN, site.words)
         topics = {item[3] for item in mentions}
-        name = _full_name(phrase)
-        if name is not None and not topics:
-            speaker = _unlisted(name)
-            self.surnames[fold_name(name.split()[-1])] = speaker
-            return _Claim(NAMED, words, speaker)
-        if re.fullmatch(_CAPITALISED.pattern, phrase) and fold_name(phrase) in self.surnames:
-            return _Claim(NAMED, words, self.surnames[fold_name(phrase)])
-        role_words = {word for word in re.split(r"[\s’'-]+", lowered)}
-        if role_words & ROLE_WORDS and len(phrase.split()) <= 12:
-            return _Claim(ROLE, words, actors=frozenset(topics & self.actors))
+        if phrase.unlisted is not None and not topics:
+            self.surnames[phrase.surname] = phrase.unlisted
+            return _Claim(NAMED, site.words, phrase.unlisted)
+        if phrase.folded is not None and phrase.folded in self.surnames:
+            return _Claim(NAMED, site.words, self.surnames[phrase.folded])
+        if phrase.is_role:
+            return _Claim(ROLE, site.words, actors=frozenset(topics & self.actors))
         return None
 
     # ---- speakers
@@ -488,7 +450,7 @@ class _Reader:
     def _note(self, index: int, offset: int, speaker: Speaker) -> None:
         self.events.append(_Event(index, offset, speaker))
 
-    def _mentions_in(self, index: int, start: int, end: int) -> list[tuple[int, int, Person | None, str]]:
+    def _mentions_in(self, index: int, start: int, end: int) -> list[tuple[int, int, Speaker | None, str]]:
         return [item for item in self.mentions.get(index, ()) if start <= item[0] and item[1] <= end]
 
 
@@ -509,20 +471,223 @@ def _inherit_claims(text: str, readings: list) -> None:
                 break
 
 
+# --------------------------------------------------------------------------- what the text alone says
+
+
+@lru_cache(maxsize=2048)
+def _paragraph(text: str) -> _Paragraph:
+    """Return the text-only reading of a paragraph, shared by every article that repeats it.
+
+    Agencies repeat paragraphs word for word (background, boilerplate, a statement carried by
+    many outlets), and a digest reads them once each.
+    """
+    return _Paragraph(text)
+
+
+class _Paragraph:
+    """What one paragraph's text alone says: its sentences, and where attributions could be.
+
+    Everything here is a function of the text; a _Site found here is a phrase that may name a
+    speaker, for _Reader to judge by the article's mentions.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        # No quotation and no speech verb: nothing said and no speaker named. (A verb within
+        # one sentence is a verb within the paragraph: sentences end after a space.)
+        self.says_anything = bool(_MARKS.search(text) or _VERBS.search(text))
+        self.boundaries = [start for start, _ in split_sentences(text)] if self.says_anything else []
+        self.plans: dict[tuple[QuotedSpan, ...], tuple[tuple, ...]] = {}
+
+    def unit_start(self, offset: int) -> int:
+        starts = [start for start in self.boundaries if start <= offset]
+        return starts[-1] if starts else 0
+
+    def verbs_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [match.span() for match in _VERBS.finditer(self.text, start, end)]
+
+    def first_verb(self, start: int, end: int) -> tuple[int, int] | None:
+        match = _VERBS.search(self.text, start, end)
+        return match.span() if match else None
+
+    @cached_property
+    def plan_when_all_closed(self) -> tuple[tuple, ...] | None:
+        """Return plan() for the paragraph's quotations when every mark opened is closed (the
+        usual case, where they do not depend on the article); None when one is left open."""
+        found, unclosed = _pair_marks(self.text, 0)
+        return None if unclosed is not None else self.plan(tuple(found))
+
+    def plan(self, spans: tuple[QuotedSpan, ...]) -> tuple[tuple, ...]:
+        """Return, in text order, what to read for the paragraph's quotations ``spans``.
+
+        (None, reported speech sites) for a sentence without quotations, and for each
+        quotation (span, inner sites, after site, before sites, the quoted words when no
+        attribution inside cuts them).
+        """
+        plan = self.plans.get(spans)
+        if plan is None:
+            plan = self.plans[spans] = tuple(self._plan(spans))
+        return plan
+
+    def _plan(self, spans: tuple[QuotedSpan, ...]) -> Iterator[tuple]:
+        # Sentence ends inside a quotation do not end the sentence around it.
+        units = [start for start in self.boundaries
+                 if not any(span.open < start <= span.close for span in spans)] or [0]
+        units.append(len(self.text))
+        for unit_start, unit_end in zip(units, units[1:]):
+            in_unit = [span for span in spans if unit_start <= span.open < unit_end]
+            if not in_unit:
+                yield None, self.reported_sites(unit_start, unit_end)
+            for position, span in enumerate(in_unit):
+                before_start = max(unit_start, in_unit[position - 1].close + 1) if position else unit_start
+                after_end = in_unit[position + 1].open if position + 1 < len(in_unit) else unit_end
+                yield (span, self.inner_sites(*span.inside), self.after_site(span, after_end),
+                       self.before_sites(before_start, span.open), self.quoted((span.inside,)))
+
+    def quoted(self, pieces: tuple[tuple[int, int], ...]) -> str:
+        """Return the quoted words of ``pieces``, "…" where attribution words were cut out."""
+        return " … ".join(piece for start, end in pieces if (piece := _tidy(self.text[start:end])))
+
+    def reported_sites(self, start: int, end: int) -> tuple[tuple[int, _Site], ...]:
+        """Return (verb offset, site) for each speech verb of a sentence without quotations."""
+        found = []
+        for verb_start, verb_end in self.verbs_between(start, end):
+            site = self.site_around(start, verb_start, verb_end, end)
+            if site is not None:
+                found.append((verb_start, site))
+        return tuple(found)
+
+    def inner_sites(self, start: int, end: int) -> tuple[tuple[int, int, _Site], ...]:
+        """Return (start, end, site) of each attribution inside a quotation: "…, – said Peskov. – …"."""
+        if all(self.text.find(dash, start, end) < 0 for dash in _DASH):
+            return ()  # both styles of attribution inside a quotation lead out with a dash
+        found = []
+        for match in _INNER_ATTRIBUTION.finditer(self.text, start, end):
+            words_start, words_end = match.span("after" if match.group("after") else "before")
+            verb = self.first_verb(words_start, words_end)
+            site = None if verb is None else self.site_around(words_start, *verb, words_end)
+            if site is not None:
+                found.append((match.start(), match.end(), site))
+        return tuple(found)
+
+    def after_site(self, span: QuotedSpan, end: int) -> _Site | None:
+        """Return the site of an attribution right after a quotation: `"…," he said`."""
+        text = self.text
+        if span.close >= len(text):
+            return None
+        position = span.close + 1
+        rest = text[position:end]
+        stripped = rest.lstrip(" ,.")
+        lead = rest[: len(rest) - len(stripped)]
+        stripped_dash = stripped.lstrip(_DASH + "- ")
+        position += len(rest) - len(stripped_dash)
+        inside_end = text[span.open + 1:span.close].rstrip()[-1:]
+        starts_clause = "," in lead or stripped[:1] in _DASH + "-"
+        # After "… now.”" a capital starts a new sentence, not an attribution.
+        if not (starts_clause or inside_end in ",?!…" or stripped_dash[:1].islower()):
+            return None
+        clause_end = _clause_end(text, position, end)
+        verb = self.first_verb(position, clause_end)
+        if verb is None:
+            return None
+        if text[position:verb[0]].strip() and len(text[position:verb[0]].split()) > 6:
+            return None  # too far from the quotation to be its attribution
+        return self.site_around(position, *verb, clause_end)
+
+    def before_sites(self, start: int, open_at: int) -> tuple[_Site, ...]:
+        """Return the sites of attributions that could lead into a quotation (`X said: "…"`),
+        nearest first."""
+        text = self.text
+        found = []
+        for verb_start, verb_end in reversed(self.verbs_between(start, open_at)):
+            if not _leads_into_quotation(text[verb_end:open_at]):
+                continue
+            site = self.site_around(start, verb_start, verb_end, open_at)
+            if site is not None:
+                found.append(site)
+        return tuple(found)
+
+    def site_around(self, start: int, verb_start: int, verb_end: int, end: int) -> _Site | None:
+        """Return the phrase a speech verb says spoke: the clause before it, or after it when it has none.
+
+        "Peskov said" names the speaker before the verb; "– said Peskov" and the passive
+        "This was stated by Kalyn" after it. A subject that names no one ("The Kremlin says
+        Putin is concerned") is not looked past: Putin did not speak.
+        """
+        text = self.text
+        before_start = _clause_start(text, start, verb_start)
+        before = text[before_start:verb_start].strip()
+        if before and not _PASSIVE.search(before) and before.lower() not in ("this", "it"):
+            return _Site(text, before_start, verb_start, False, text[before_start:verb_end].strip())
+        after_end = _clause_end(text, verb_end, max(end, verb_end))
+        if after_end > verb_end:
+            return _Site(text, verb_end, after_end, True, text[verb_start:after_end].strip())
+        return None
+
+
+class _Site:
+    """A phrase ``text[start:end]`` that may name a speaker, and the attribution it is part of."""
+
+    __slots__ = ("text", "start", "end", "first", "words", "_phrase")
+
+    def __init__(self, text: str, start: int, end: int, first: bool, words: str):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.first = first  # the phrase follows the verb, so the person nearest the verb is its first
+        self.words = words  # the attribution as written
+        self._phrase: _Phrase | None = None
+
+    def phrase(self) -> _Phrase:
+        if self._phrase is None:
+            self._phrase = _Phrase(self.text[self.start:self.end])
+        return self._phrase
+
+
+class _Phrase:
+    """What the words of a speaker phrase say when the tagger found no person in them."""
+
+    __slots__ = ("text", "is_pronoun", "unlisted", "surname", "folded", "is_role")
+
+    def __init__(self, words: str):
+        phrase = self.text = _trim_phrase(words)
+        lowered = phrase.lower()
+        self.is_pronoun = lowered in PRONOUNS
+        self.unlisted = self.surname = self.folded = None
+        self.is_role = False
+        if not phrase or self.is_pronoun:
+            return  # nothing more to tell: no one, or "he"
+        name = _full_name(phrase)
+        if name is not None:
+            # A full name the taxonomy does not list, and the surname it is known by later.
+            self.unlisted = _unlisted(name)
+            self.surname = fold_name(name.split()[-1])
+        if _CAPITALISED.fullmatch(phrase):
+            # A lone capitalised word: a surname, if a full name with it came before.
+            self.folded = fold_name(phrase)
+        self.is_role = bool(set(_WORD_BREAK.split(lowered)) & ROLE_WORDS) and len(phrase.split()) <= 12
+
+
 class _Known:
     """What a taxonomy tells quotations: its people by alias, and its actors."""
 
     def __init__(self, taxonomy: Taxonomy):
-        # {folded alias: Person} for every person of the taxonomy (what find_person compares)
-        self.people = {fold_name(alias.text): person for person in taxonomy.people for alias in person.aliases}
         self.actors = frozenset(topic.slug for topic in taxonomy.actors)
-        self.by_alias: dict[str, Person | None] = {}  # person() by alias as written, folded once
+        # The speaker a matched taxonomy alias names, if a person, by the alias as written.
+        self.speakers = _SpeakersByAlias(
+            {fold_name(alias.text): _listed(person) for person in taxonomy.people for alias in person.aliases})
 
-    def person(self, alias: str) -> Person | None:
-        """Return the person a matched taxonomy alias names, if any."""
-        if alias not in self.by_alias:
-            self.by_alias[alias] = self.people.get(fold_name(alias))
-        return self.by_alias[alias]
+
+class _SpeakersByAlias(dict):
+    """{alias as written: Speaker or None}, each alias folded once, on first sight."""
+
+    def __init__(self, by_folded_alias: dict[str, Speaker]):
+        super().__init__()
+        self.by_folded_alias = by_folded_alias  # what find_person compares
+
+    def __missing__(self, alias: str) -> Speaker | None:
+        speaker = self[alias] = self.by_folded_alias.get(fold_name(alias))
+        return speaker
 
 
 # The _Known of the taxonomies last read, by identity: a Taxonomy is deeply nested, and hashing
@@ -543,13 +708,9 @@ def _listed(person: Person) -> Speaker:
     return Speaker(person.name, person.slug, person.actor)
 
 
+@lru_cache(maxsize=1024)  # slugify is slow, and an unlisted speaker is quoted again and again
 def _unlisted(name: str) -> Speaker:
     return Speaker(name, slugify(name) or "speaker", None)
-
-
-def _unit_start(boundaries: list[int], offset: int) -> int:
-    starts = [start for start in boundaries if start <= offset]
-    return starts[-1] if starts else 0
 
 
 def _clause_start(text: str, start: int, end: int) -> int:

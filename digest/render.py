@@ -42,12 +42,24 @@ def find_asset(template_dirs: list[Path], out_path: str) -> Path:
     return TEMPLATES_DIR / out_path
 
 
+class _Environment(Environment):
+    """Jinja's Environment, but a template sees the globals as one plain dict.
+
+    Jinja lays a template's globals over the environment's in a ChainMap, which each render
+    copies into the page's context one key at a time, in Python. digest sets its globals
+    once, before any template is loaded, so a plain dict holds the same names.
+    """
+
+    def make_globals(self, d: dict | None) -> dict:
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(template_dirs: list[Path] | None = None, settings: Settings = Settings()) -> Environment:
     """Return the environment: autoescaping on, and a typo in a template fails the build.
 
     Every template sees ``settings``, so that a theme can use any of them.
     """
-    environment = Environment(
+    environment = _Environment(
         loader=FileSystemLoader([str(path) for path in (template_dirs or [TEMPLATES_DIR])]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -57,6 +69,9 @@ def make_environment(template_dirs: list[Path] | None = None, settings: Settings
         # A build compiles each template once; checking the files for changes before every
         # page (a stat per template, thousands of times) would only slow it down.
         auto_reload=False,
+        # A site has a few dozen templates: a plain dict keeps them all, without the locking
+        # and reordering of the default LRU cache at every get_template and {% extends %}.
+        cache_size=-1,
     )
     environment.globals["link"] = _link
     environment.globals["settings"] = settings
@@ -89,6 +104,7 @@ def navigation(plan: SitePlan) -> tuple[tuple[str, str], ...]:
 def render_page(environment: Environment, page: Page, plan: SitePlan, site_title: str) -> str:
     """Return the HTML of one page."""
     template = environment.get_template(page.template)
+    fragments = PageFragments(page.out_path)
     return template.render(
         page=page,
         ctx=page.context,
@@ -98,5 +114,8 @@ def render_page(environment: Environment, page: Page, plan: SitePlan, site_title
         favicon=urls.FAVICON,
         body_html=Markup(page.context.article.body_html) if page.template == "article.html" else "",
         # The pieces that lists repeat by the thousand, made in Python: see fragments.py.
-        html=PageFragments(page.out_path),
+        html=fragments,
+        # The same links as the global link(), which finds the page in the context at each
+        # call: a page makes dozens of links, and most are to the same few files.
+        link=fragments.link,
     )

@@ -12,12 +12,29 @@ ABBREVIATIONS = frozenset(
     inc ltd corp co dept est fig al u.s u.k u.n e.g i.e
     """.split()
 )
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+# The word that ends where the search ends (its endpos): what precedes a full stop.
+_WORD_BEFORE_END = re.compile(r"""[^\s("“‘']*\Z""")
 
-# A candidate boundary: terminal punctuation, then any closing quotes or brackets (group 1,
-# the end of the sentence), then white space, before what may start the next sentence: a
-# word character after any opening quote, bracket or dash. One expression rather than one
-# per part, because the tagger splits every paragraph that names a topic.
-_BOUNDARY = re.compile(r"""([.!?…][.!?…]*["'»”’)\]]*)\s+(?=["'«“‘(\[]*(?:[–—-]\s)?\w)""")
+# A candidate boundary: a stop, then any more stops and closing quotes or brackets (group 1
+# ends at the end of the sentence), then white space, before what may start the next
+# sentence: a word character after any opening quote, bracket or dash. Group 2 is the first
+# letter or digit within four characters of the next sentence, the one that must be a
+# capital or a digit. One expression rather than one per part, because the tagger splits
+# every paragraph that names a topic.
+STOPS = ".!?…"
+CLOSERS = "\"'»”’)]"
+_OPENERS = "\"'«“‘(["
+_AFTER_STOP = f"[{re.escape(STOPS)}]*[{re.escape(CLOSERS)}]*"
+_BEFORE_NEXT = rf"\s+(?=[{re.escape(_OPENERS)}]*(?:[–—-]\s)?\w)"
+_BOUNDARY = re.compile(rf"([{re.escape(STOPS)}]{_AFTER_STOP}){_BEFORE_NEXT}(?=(?:[\W_]{{0,3}}([^\W_]))?)")
+
+# The same candidates, as alternatives for the tagger to add to its own expression and find
+# in its one scan of the text (digest/tag.py). One per stop, so that each starts with a
+# character, as the tagger's alternatives do: the regex engine then skips in C to the next
+# character that can start one. Each ends in an empty group, which tells its matches from
+# the tagger's; sentence_end_at says whether one ends a sentence.
+ENDS_OF_SENTENCES = "|".join(f"{re.escape(stop)}{_AFTER_STOP}{_BEFORE_NEXT}()" for stop in STOPS)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -29,21 +46,34 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = len(text) - len(text.lstrip())
-    for match in _BOUNDARY.finditer(text):
-        end = match.end(1)
-        if end <= start:
-            continue
-        next_char = _first_letter(text, match.end())
-        if next_char is None or not (next_char.isupper() or next_char.isdigit()):
-            continue
-        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
-            continue
-        spans.append((start, end))
-        start = match.end()
+    for boundary in _BOUNDARY.finditer(text):
+        if _ends_sentence(text, boundary, 0):
+            spans.append((start, boundary.end(1)))
+            start = boundary.end()
     end = len(text.rstrip())
     if end > start:
         spans.append((start, end))
     return spans
+
+
+def sentence_end_at(text: str, position: int, text_start: int, text_end: int) -> re.Match[str] | None:
+    """Return the candidate boundary that starts at ``position`` (as found by ENDS_OF_SENTENCES)
+    if it ends a sentence of text[text_start:text_end], as split_sentences would split that
+    part alone; else None. The sentence ends at its end(1), and the next starts at its end()."""
+    boundary = _BOUNDARY.match(text, position, text_end)
+    if boundary is not None and _ends_sentence(text, boundary, text_start):
+        return boundary
+    return None
+
+
+def _ends_sentence(text: str, boundary: re.Match[str], text_start: int) -> bool:
+    # The next letter or digit must be a capital or a digit, and a full stop must end no
+    # abbreviation. The part of the text ends where the boundary's search did (its endpos).
+    next_char = boundary.group(2)
+    if next_char is None or not (next_char.isupper() or next_char.isdigit()):
+        return False
+    dot = boundary.start()
+    return text[dot] != "." or not _is_abbreviation(text, dot, text_start)
 
 
 def sentence_around(text: str, offset: int) -> tuple[int, int]:
@@ -63,18 +93,15 @@ def first_sentence(text: str) -> str:
     return text[start:end]
 
 
-def _first_letter(text: str, position: int) -> str | None:
-    for char in text[position:position + 4]:
-        if char.isalnum():
-            return char
-    return None
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    word_start = dot
-    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"“‘'":
-        word_start -= 1
-    word = text[word_start:dot].lower()
+def _is_abbreviation(text: str, dot: int, text_start: int) -> bool:
+    # The word before the dot runs back to white space, an opening quote or bracket, or the
+    # start of the text. Only its end is looked at: a word longer than every abbreviation is
+    # none of them (str.lower() never makes a word shorter).
+    window_start = max(text_start, dot - _LONGEST_ABBREVIATION - 1)
+    word = _WORD_BEFORE_END.search(text, window_start, dot).group()
+    if len(word) > _LONGEST_ABBREVIATION:
+        return False
+    word = word.lower()
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "J. Smith"
     return word in ABBREVIATIONS

@@ -13,10 +13,8 @@ share that work.
 from __future__ import annotations
 
 import datetime
-import gc
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from . import urls
+from .collector import collector_paused
 from .analysis import (
     SUMMARY_LENGTH,
     ArticleAnalysis,
@@ -390,25 +389,8 @@ def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
     ``analyses`` are ``analyse_article`` of these very articles, by source_path, for a caller
     that made them already (in worker processes, or kept in a cache); any missing is made here.
     """
-    with _no_cycle_collection():
+    with collector_paused():
         return _plan_site(articles, taxonomy, settings, analyses or {})
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while planning.
-
-    Planning makes tens of records an article and no reference cycles, and each collection
-    walks every record made so far: at 10,000 articles the collector took more than half of
-    the planning time, with nothing to collect. It runs again afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
@@ -424,7 +406,8 @@ def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
     listed = tuple(items[article.slug] for article in ordered)
     shown, entries, aliases = topic_entries(ordered, taxonomy, items, analysed)
     topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
-    story = plan_story(ordered, items, taxonomy, analysed, topic_links, entries, shown, aliases)
+    story = plan_story(ordered, items, taxonomy, analysed, topic_links, entries, shown, aliases,
+                       settings.page_size)
     pages = plan_index_pages(listed, settings)
     pages += plan_article_pages(ordered, items, analysed, _related_items(ordered, items, settings, make_item.link))
     pages += plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.topic_extras)

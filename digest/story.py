@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 
 from . import urls
@@ -19,7 +20,7 @@ from .analysis import ArticleAnalysis
 from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
-from .site import ArticleItem, Page, QuoteLine, TopicArticle, TopicEvidence, TopicLink
+from .site import ArticleItem, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink, paginate
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -51,7 +52,10 @@ class SpeakerLink:
 @dataclass(frozen=True)
 class VoicesContext:
     speakers: tuple[SpeakerLink, ...]  # most quoted first
-    unknown: tuple[tuple[ArticleItem, ArticleAnalysis], ...]  # articles with quotations of no known speaker
+    # The newest articles (a page's worth) with quotations of no known speaker, and how many
+    # articles have such quotations in all: the others are on their own pages.
+    unknown: tuple[tuple[ArticleItem, ArticleAnalysis], ...]
+    unknown_articles: int = 0
 
     @property
     def unattributed(self) -> tuple[QuoteLine, ...]:
@@ -63,8 +67,10 @@ class VoicesContext:
 @dataclass(frozen=True)
 class PersonContext:
     speaker: SpeakerLink
-    # Each article that quotes the speaker, newest first, with the speaker's place in analysis.speakers.
+    # The articles of this page that quote the speaker, newest first, with the speaker's
+    # place in analysis.speakers.
     quoted: tuple[tuple[ArticleItem, ArticleAnalysis, int], ...]
+    pager: Pager | None = None  # None when every such article is on this page
 
     @property
     def groups(self) -> tuple[tuple[ArticleItem, tuple[QuoteLine, ...]], ...]:
@@ -102,7 +108,9 @@ class PairArticle:
 class PairContext:
     actor: TopicLink
     place: TopicLink
-    found: tuple[tuple[TopicArticle, TopicArticle], ...]  # each article on the actor's and the place's pages
+    found: tuple[tuple[TopicArticle, TopicArticle], ...]  # this page's articles, on the actor's and the place's pages
+    article_count: int = 0  # of the pair, on every page
+    pager: Pager | None = None  # None when every article of the pair is on this page
 
     @property
     def entries(self) -> tuple[PairArticle, ...]:
@@ -126,13 +134,20 @@ class SourceLink:
 @dataclass(frozen=True)
 class SourcesContext:
     sources: tuple[SourceLink, ...]  # by name
-    unknown: tuple[ArticleItem, ...]  # articles that name no source
+    unknown: SourceLink | None  # the pages of the articles that name no source, if any do
 
 
 @dataclass(frozen=True)
 class SourceContext:
     source: SourceLink
-    items: tuple[ArticleItem, ...]  # newest first
+    items: tuple[ArticleItem, ...]  # this page's, newest first
+    pager: Pager | None = None  # None when every article of the source is on this page
+    unknown: bool = False  # the articles that name no source, rather than a source's
+
+
+# The articles an alias row names: the newest few. On a large site an alias matches in
+# thousands of articles, and the topic's own pages list them all.
+ALIAS_ARTICLES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -140,18 +155,9 @@ class AliasRow:
     """Why a topic tags what it tags: one alias, how often it matched, and where."""
 
     alias: str
-    count: int
-    tagged: tuple[TopicArticle, ...]  # every article of the topic, newest first
-
-    @property
-    def articles(self) -> tuple[tuple[ArticleItem, int], ...]:
-        """Each article the alias matched in, with its matches."""
-        found = []
-        for entry in self.tagged:
-            for alias, count in entry.found.aliases:
-                if alias == self.alias:
-                    found.append((entry.item, count))
-        return tuple(found)
+    count: int  # matches, in every article
+    articles: tuple[tuple[ArticleItem, int], ...]  # the newest articles it matched in, with their matches
+    article_count: int  # every article it matched in; more than len(articles) on a large site
 
 
 @dataclass(frozen=True)
@@ -165,12 +171,13 @@ class StoryPlan:
 def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
                analysed: Mapping[str, ArticleAnalysis], topic_links: dict[str, TopicLink],
                entries: dict[str, list[TopicArticle]], shown: Mapping[str, tuple[TopicArticle, ...]],
-               aliases: Mapping[str, tuple[tuple[str, int], ...]]) -> StoryPlan:
+               aliases: Mapping[str, tuple[tuple[str, int], ...]], page_size: int) -> StoryPlan:
     """Return the extras of site.py's topic pages, and the story views' pages.
 
     ``analysed`` has each article's analysis by slug; ``entries`` has the articles of each
     topic and ``shown`` those of each article's topics, as site.py lists them; ``aliases``
-    has each topic's aliases with their matches.
+    has each topic's aliases with their matches. Lists longer than ``page_size`` articles
+    are split into pages as site.paginate splits them.
     """
     # Oldest first, as the charts draw them; binned once for the timeline and every topic's own.
     dated = sorted(timeline_entries(ordered), key=attrgetter("date", "out_path"))
@@ -184,32 +191,44 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
             mine = [entry for found in bins[topic.slug].values() for entry in found]
             timeline = draw_timeline(mine, [lane], scale, show_labels=False, bins=bins)
         extras[topic.slug] = (alias_rows(aliases[topic.slug], entries[topic.slug]), timeline)
-    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown)
+    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown, page_size)
     pages.append(Page(urls.TIMELINE, "timeline.html", "Timeline",
                       plan_timeline(ordered, taxonomy, topic_links, dated, scale, bins), "the timeline"))
-    pages += plan_voice_pages(ordered, items, analysed, topic_links)
-    pages += plan_source_pages(ordered, items)
+    pages += plan_voice_pages(ordered, items, analysed, topic_links, page_size)
+    pages += plan_source_pages(ordered, items, page_size)
     return StoryPlan(extras, pages)
+
+
+def _page_number(pager: Pager | None) -> str:
+    """Return ", page 3" for a numbered page of a list, "" for its front page."""
+    return f", page {pager.number}" if pager and pager.number else ""
 
 
 # --------------------------------------------------------------------------- why this tag
 
 
 def alias_rows(aliases: tuple[tuple[str, int], ...], tagged: list[TopicArticle]) -> tuple[AliasRow, ...]:
-    """Return a row for each alias that tagged ``tagged`` (one topic's articles), most matches first.
+    """Return a row for each alias that tagged ``tagged`` (one topic's articles, newest first),
+    most matches first.
 
     ``aliases`` are the topic's (site.topic_entries): each alias with its matches, most first.
     """
-    everyone = tuple(tagged)
-    return tuple(AliasRow(alias, count, everyone) for alias, count in aliases)
+    shown: dict[str, list[tuple[ArticleItem, int]]] = {alias: [] for alias, _ in aliases}
+    article_counts = dict.fromkeys(shown, 0)
+    for entry in tagged:
+        for alias, count in entry.found.aliases:
+            article_counts[alias] += 1
+            if len(shown[alias]) < ALIAS_ARTICLES_SHOWN:
+                shown[alias].append((entry.item, count))
+    return tuple(AliasRow(alias, count, tuple(shown[alias]), article_counts[alias]) for alias, count in aliases)
 
 
 # --------------------------------------------------------------------------- matrix
 
 
 def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[str, TopicLink],
-                      shown: Mapping[str, tuple[TopicArticle, ...]]) -> list[Page]:
-    """Return the actor × place matrix and a page for each pair that has articles.
+                      shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int) -> list[Page]:
+    """Return the actor × place matrix and the pages of each pair that has articles, ``page_size`` a page.
 
     ``shown`` has each article's topics as their pages list it: a pair's page shows the same.
     """
@@ -237,8 +256,12 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
             cells.append(MatrixCell(place, len(found), out_path, level))
             if found:
                 link = topic_links[actor.slug]
-                pages.append(Page(out_path, "pair.html", f"{link.name} × {place.name}",
-                                  PairContext(link, place, tuple(found)), f"the pair '{actor.slug}' × '{place.slug}'"))
+                numbered = partial(urls.pair_page_path, actor.slug, place.slug)
+                for part in paginate(found, page_size, out_path, numbered):
+                    title = f"{link.name} × {place.name}" + _page_number(part.pager)
+                    pages.append(Page(part.out_path, "pair.html", title,
+                                      PairContext(link, place, part.items, len(found), part.pager),
+                                      f"the pair '{actor.slug}' × '{place.slug}'" + _page_number(part.pager)))
         rows.append(MatrixRow(topic_links[actor.slug], tuple(cells)))
     pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places", MatrixContext(places, tuple(rows)),
                          "the actor × place matrix"))
@@ -275,8 +298,9 @@ def plan_timeline(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[
 
 
 def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], analysed: Mapping[str, ArticleAnalysis],
-                     topic_links: dict[str, TopicLink]) -> list[Page]:
-    """Return the Voices overview and a page per speaker, from the quotations of each article."""
+                     topic_links: dict[str, TopicLink], page_size: int) -> list[Page]:
+    """Return the Voices overview and the pages of each speaker, ``page_size`` articles a page,
+    from the quotations of each article."""
     speakers: dict[str, Speaker] = {}
     said: dict[str, list[tuple[ArticleItem, ArticleAnalysis, int]]] = {}  # by speaker slug, newest article first
     counts: dict[str, int] = {}  # quotations, by speaker slug
@@ -301,19 +325,22 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
         link = SpeakerLink(speaker.name, out_path, topic_links.get(speaker.actor) if speaker.actor else None,
                            counts[slug], len(said[slug]))
         links.append(link)
-        pages.append(Page(out_path, "person.html", speaker.name, PersonContext(link, tuple(said[slug])),
-                          f"the speaker {speaker.name!r}"))
+        for part in paginate(said[slug], page_size, out_path, partial(urls.speaker_page_path, slug)):
+            pages.append(Page(part.out_path, "person.html", speaker.name + _page_number(part.pager),
+                              PersonContext(link, part.items, part.pager),
+                              f"the speaker {speaker.name!r}" + _page_number(part.pager)))
     links.sort(key=lambda link: (-link.quotations, link.name))
-    pages.insert(0, Page(urls.VOICES, "voices.html", "Voices", VoicesContext(tuple(links), tuple(unknown)),
-                         "the Voices overview"))
+    voices = VoicesContext(tuple(links), tuple(unknown[:page_size]), len(unknown))
+    pages.insert(0, Page(urls.VOICES, "voices.html", "Voices", voices, "the Voices overview"))
     return pages
 
 
 # --------------------------------------------------------------------------- sources
 
 
-def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem]) -> list[Page]:
-    """Return the sources overview and a page per source, which lists its articles."""
+def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], page_size: int) -> list[Page]:
+    """Return the sources overview and the pages of each source, which list its articles,
+    ``page_size`` a page."""
     by_source: dict[str, list[ArticleItem]] = {}
     for article in ordered:
         if article.source:
@@ -323,12 +350,25 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem]) -> 
     for name in sorted(by_source, key=lambda name: (name.casefold(), name)):
         link = SourceLink(name, urls.source_path(slugs[name]), len(by_source[name]))
         links.append(link)
-        pages.append(Page(link.out_path, "source.html", name, SourceContext(link, tuple(by_source[name])),
-                          f"the source {name!r}"))
-    unknown = tuple(items[article.slug] for article in ordered if not article.source)
-    pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources", SourcesContext(tuple(links), unknown),
+        numbered = partial(urls.source_page_path, slugs[name])
+        for part in paginate(by_source[name], page_size, link.out_path, numbered):
+            pages.append(Page(part.out_path, "source.html", name + _page_number(part.pager),
+                              SourceContext(link, part.items, part.pager),
+                              f"the source {name!r}" + _page_number(part.pager)))
+    unknown = [items[article.slug] for article in ordered if not article.source]
+    unknown_link = SourceLink("Source not known", urls.source_path(UNKNOWN_SOURCE), len(unknown)) if unknown else None
+    if unknown_link:
+        numbered = partial(urls.source_page_path, UNKNOWN_SOURCE)
+        for part in paginate(unknown, page_size, unknown_link.out_path, numbered):
+            pages.append(Page(part.out_path, "source.html", unknown_link.name + _page_number(part.pager),
+                              SourceContext(unknown_link, part.items, part.pager, unknown=True),
+                              "the articles that name no source" + _page_number(part.pager)))
+    pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources", SourcesContext(tuple(links), unknown_link),
                          "the sources overview"))
     return pages
+
+
+UNKNOWN_SOURCE = "unknown"  # the page slug of the articles that name no source
 
 
 def source_slugs(names: list[str]) -> dict[str, str]:
@@ -336,9 +376,10 @@ def source_slugs(names: list[str]) -> dict[str, str]:
 
     Names that give the same slug ("Press TV", "Press-TV") are told apart by a hash of the
     name, given to every name but the first in sorted order, so a slug never depends on the
-    order the articles were read in. "index" is the overview's, so no source gets it.
+    order the articles were read in. "index" is the overview's and UNKNOWN_SOURCE the page
+    of the articles that name no source, so no source gets either.
     """
-    claimed = {"index"}
+    claimed = {"index", UNKNOWN_SOURCE}
     slugs = {}
     for name in sorted(names):
         slug = make_slug(name)

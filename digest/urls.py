@@ -45,12 +45,27 @@ def pair_path(actor: str, place: str) -> str:
     return f"matrix/{actor}/{place}.html"
 
 
+def pair_page_path(actor: str, place: str, number: int) -> str:
+    """Return the numbered page ``number`` of a pair; page 1 holds its oldest articles."""
+    return f"matrix/{actor}/{place}/{number}.html"
+
+
 def speaker_path(slug: str) -> str:
     return f"voices/{slug}.html"
 
 
+def speaker_page_path(slug: str, number: int) -> str:
+    """Return the numbered page ``number`` of a speaker; page 1 holds the oldest articles that quote them."""
+    return f"voices/{slug}/{number}.html"
+
+
 def source_path(slug: str) -> str:
     return f"sources/{slug}.html"
+
+
+def source_page_path(slug: str, number: int) -> str:
+    """Return the numbered page ``number`` of a source; page 1 holds its oldest articles."""
+    return f"sources/{slug}/{number}.html"
 
 
 def date_path(date: datetime.date) -> str:

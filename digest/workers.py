@@ -20,9 +20,10 @@ from .cache import LoadedFile, content_hash, file_status
 from .errors import DigestError, DigestErrors
 from .load import load_article
 from .render import render_page
+from .site import ArticleItem
 from .tag import Matcher, tag_article
-from .analysis import ArticleAnalysis
-from .model import Article
+from .analysis import ArticleAnalysis, analyse_article
+from .model import Article, Taxonomy
 from .write import stage_file, stage_unchanged
 
 # Below these, starting processes costs more than it saves.
@@ -43,10 +44,13 @@ def available_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def load_files(paths: Sequence[Path], folder: Path, matcher: Matcher, workers: int,
-               on_done: Callable[[int], None] = lambda done: None) -> list[LoadedFile]:
-    """Return the loaded and tagged ``paths``, in their order, using ``workers`` processes."""
-    _job.update(folder=folder, matcher=matcher)
+def load_files(paths: Sequence[Path], folder: Path, taxonomy: Taxonomy, matcher: Matcher, summary_length: int,
+               workers: int, on_done: Callable[[int], None] = lambda done: None) -> list[LoadedFile]:
+    """Return the loaded, tagged and analysed ``paths``, in their order, using ``workers`` processes.
+
+    ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers.
+    """
+    _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length)
     chunks = [paths[start:start + LOAD_CHUNK] for start in range(0, len(paths), LOAD_CHUNK)]
     results: list[LoadedFile] = []
     for chunk_results in _map(_load_chunk, chunks, workers):
@@ -56,11 +60,12 @@ def load_files(paths: Sequence[Path], folder: Path, matcher: Matcher, workers: i
 
 
 def _load_chunk(paths: Sequence[Path]) -> list[LoadedFile]:
-    return [load_file(path, _job["folder"], _job["matcher"]) for path in paths]
+    return [load_file(path, _job["folder"], _job["taxonomy"], _job["matcher"], _job["summary_length"])
+            for path in paths]
 
 
-def load_file(path: Path, folder: Path, matcher: Matcher) -> LoadedFile:
-    """Return one file loaded and tagged, or the errors that keep it out."""
+def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, summary_length: int) -> LoadedFile:
+    """Return one file loaded, tagged and analysed (analysis.py), or the errors that keep it out."""
     source_path = path.relative_to(folder).as_posix()
     # Taken before reading: a file edited while it is read is read again next time.
     try:
@@ -70,28 +75,32 @@ def load_file(path: Path, folder: Path, matcher: Matcher) -> LoadedFile:
     try:
         article, warnings = load_article(path, folder)
     except DigestErrors as exc:
-        return LoadedFile(source_path, status, content_hash(path), None, tuple(exc.errors))
+        return LoadedFile(source_path, status, content_hash(path), None, errors=tuple(exc.errors))
     except DigestError as exc:
-        return LoadedFile(source_path, status, content_hash(path), None, (exc,))
-    return LoadedFile(source_path, status, article.content_hash, tag_article(article, matcher), (), tuple(warnings))
+        return LoadedFile(source_path, status, content_hash(path), None, errors=(exc,))
+    tagged = tag_article(article, matcher)
+    return LoadedFile(source_path, status, article.content_hash, tagged,
+                      analyse_article(tagged, taxonomy, summary_length), warnings=tuple(warnings))
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
-                 common_key: str, workers: int,
-                 on_done: Callable[[int], None] = lambda done: None) -> tuple[dict[str, str], int]:
+                 common_key: str, workers: int, on_done: Callable[[int], None] = lambda done: None,
+                 meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
     """Write every page into the staging folder, using ``workers`` processes.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again. Returns the
-    key of every page, and how many pages were rendered.
+    key of every page, and how many pages were rendered. ``meanwhile`` is work for this
+    process while the workers render (see _map).
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
                 previous_keys=previous_keys, common_key=common_key,
-                content_hashes={article.source_path: article.content_hash for article in plan.articles})
+                content_hashes={article.source_path: article.content_hash for article in plan.articles},
+                shared_keys={})
     chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
     keys: dict[str, str] = {}
     rendered = 0
-    for chunk_keys, chunk_rendered in _map(_render_chunk, chunks, workers, ordered=False):
+    for chunk_keys, chunk_rendered in _map(_render_chunk, chunks, workers, ordered=False, meanwhile=meanwhile):
         keys.update(chunk_keys)
         rendered += chunk_rendered
         on_done(len(keys))
@@ -101,10 +110,11 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
 def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
     pages, staging, previous_keys = _job["pages"], _job["staging"], _job["previous_keys"]
     keys: dict[str, str] = {}
+    shared = _job["shared_keys"]
     rendered = 0
     for index in indices:
         page = pages[index]
-        key = page_key(page, _job["common_key"], _job["content_hashes"])
+        key = page_key(page, _job["common_key"], _job["content_hashes"], shared)
         keys[page.out_path] = key
         if previous_keys.get(page.out_path) == key and stage_unchanged(staging.folder, staging.out_dir, page.out_path):
             continue
@@ -120,11 +130,18 @@ class _KeyPickler(pickle.Pickler):
     An article's record, and what analysis.py derives from it alone, follow from its file's
     content (with the taxonomy, the settings and digest's code, which are in the common key),
     so the hash tells them apart as surely as their pickles would, for a fraction of the cost.
+    An ArticleItem, which many pages list, is pickled once a build and then stood for by
+    the digest of its pickle (``shared``: id -> (item, digest), the item held so that its id
+    is not reused).
     """
 
-    def __init__(self, stream, content_hashes: dict[str, str]):
+    def __init__(self, stream, content_hashes: dict[str, str], shared: dict[int, tuple[object, str]]):
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        # Without the memo, equal values give equal bytes whether or not they are one object:
+        # records read from the cache share fewer strings than records just made.
+        self.fast = True
         self.content_hashes = content_hashes
+        self.shared = shared
 
     def persistent_id(self, obj):
         kind = type(obj)
@@ -132,25 +149,43 @@ class _KeyPickler(pickle.Pickler):
             return f"article:{obj.slug}:{obj.content_hash}"
         if kind is ArticleAnalysis:
             return f"analysis:{obj.source_path}:{self.content_hashes[obj.source_path]}"
+        if kind is ArticleItem:
+            known = self.shared.get(id(obj))
+            if known is None:
+                stream = io.BytesIO()
+                _KeyPickler(stream, self.content_hashes, self.shared).dump(obj.__dict__)
+                known = self.shared[id(obj)] = (obj, "item:" + hashlib.sha1(stream.getvalue()).hexdigest())
+            return known[1]
         return None
 
 
-def page_key(page, common_key: str, content_hashes: dict[str, str]) -> str:
+def page_key(page, common_key: str, content_hashes: dict[str, str],
+             shared: dict[int, tuple[object, str]] | None = None) -> str:
     """Return a digest of all a page's HTML depends on: the common inputs and its context.
 
-    ``content_hashes`` maps each article's source path to the hash of its file.
+    ``content_hashes`` maps each article's source path to the hash of its file; ``shared``
+    keeps the digests of records that many pages hold, for the next page.
     """
     stream = io.BytesIO()
-    _KeyPickler(stream, content_hashes).dump((page.out_path, page.template, page.title, page.context))
+    _KeyPickler(stream, content_hashes, {} if shared is None else shared).dump(
+        (page.out_path, page.template, page.title, page.context))
     return hashlib.sha1(common_key.encode() + stream.getvalue()).hexdigest()
 
 
-def _map(function, chunks: list, workers: int, ordered: bool = True) -> Iterator:
-    """Yield function(chunk) for each chunk, in a pool of forked processes when that pays."""
+def _map(function, chunks: list, workers: int, ordered: bool = True,
+         meanwhile: Callable[[], None] | None = None) -> Iterator:
+    """Yield function(chunk) for each chunk, in a pool of forked processes when that pays.
+
+    ``meanwhile`` runs in this process while the pool works, before the first result is taken.
+    """
     if workers <= 1 or len(chunks) <= 1:
+        if meanwhile is not None:
+            meanwhile()
         yield from map(function, chunks)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(min(workers, len(chunks))) as pool:
         results = pool.imap(function, chunks) if ordered else pool.imap_unordered(function, chunks)
+        if meanwhile is not None:
+            meanwhile()
         yield from results

@@ -29,3 +29,21 @@ def test_the_parts_are_the_file(tagged, taxonomy):
 
 def test_no_articles_is_still_json(taxonomy):
     assert json.loads(articles_json([], taxonomy, "g"))["articles"] == []
+
+
+def test_each_match_gives_its_sentence_by_offsets_into_its_block(tagged, taxonomy):
+    document = json.loads(articles_json(tagged, taxonomy, "g"))
+    checked = 0
+    for record, article in zip(document["articles"], tagged):
+        texts = {-1: record["title"], **{number: block["text"] for number, block in enumerate(record["body"])}}
+        mentions = [mention for tag in article.tags for mention in tag.mentions]
+        evidence = [found for topic in record["topics"] for found in topic["evidence"]]
+        assert len(evidence) == len(mentions)
+        for found, mention in zip(evidence, mentions):
+            text = texts[found["block"]]
+            sentence = text[found["sentence_start"]:found["sentence_end"]]
+            assert sentence == mention.sentence
+            assert found["sentence_start"] <= found["start"] < found["end"] <= found["sentence_end"]
+            assert text[found["start"]:found["end"]] == found["matched"]
+            checked += 1
+    assert checked > 50

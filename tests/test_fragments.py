@@ -5,13 +5,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from digest import urls
+from digest.analysis import FieldOrigin, RemovedLine, SentenceMatches
 from digest.fragments import PageFragments
-from digest.render import make_environment
-from digest.site import ArticleItem, EvidenceSentence, TopicLink
+from digest.render import make_environment, navigation
+from digest.site import ArticleItem, RelatedItem, TopicEvidence, TopicLink
 
-# The macros of templates/_macros.html and _story.html, and the loops of topic.html and
-# pair.html, as they were before fragments.py made these pieces: the reference for every
-# escape, space and line break.
+# The macros of templates/_macros.html and _story.html, and the loops of base.html,
+# article.html, topic.html, pair.html and person.html, as they were before fragments.py made
+# these pieces: the reference for every escape, space and line break.
 REFERENCE_MACROS = """
 {%- macro date_link(item) -%}
 {% if item.date %}<a href="{{ link(item.date_out_path) }}"><time datetime="{{ item.date.isoformat() }}">{{ item.date_text }}</time></a>{% else %}<a href="{{ link(item.date_out_path) }}">Undated</a>{% endif %}
@@ -67,6 +69,66 @@ REFERENCE_MACROS = """
 {% endfor %}
 </ul>
 {%- endmacro %}
+
+{% macro navigation(nav) -%}
+<ul>
+{% for label, target in nav %}
+<li><a href="{{ link(target) }}"{% if target == page.out_path %} aria-current="page"{% endif %}>{{ label }}</a></li>
+{% endfor %}
+</ul>
+{%- endmacro %}
+
+{% macro related_list(related_items) -%}
+<ul>
+{% for related in related_items %}
+<li><a href="{{ link(related.item.out_path) }}">{{ related.item.title }}</a> <span class="meta">{{ related.item.date_text }}{% if related.item.source %} · {{ related.item.source }}{% endif %}</span>
+<span class="shared">Both mention {{ related.shared|map(attribute="name")|join(", ") }}</span></li>
+{% endfor %}
+</ul>
+{%- endmacro %}
+
+{% macro evidence_section(evidence) -%}
+<section class="topic-evidence">
+<h3><a href="{{ link(evidence.topic.out_path) }}">{{ evidence.topic.name }}</a> <span class="count">{{ evidence.topic.count }} mention{{ "s" if evidence.topic.count != 1 }}</span></h3>
+<p class="aliases">Matched {{ alias_counts(evidence.aliases) }}</p>
+{{ evidence_sentences(evidence) }}
+</section>
+{%- endmacro %}
+
+{% macro field_table_body(fields) -%}
+<tbody>
+{% for field in fields %}
+<tr><th scope="row">{{ field.name }}</th><td>{{ field.value }}</td><td>{{ field.origin }}</td></tr>
+{% endfor %}
+</tbody>
+{%- endmacro %}
+
+{% macro removed_table_body(removed_lines) -%}
+<tbody>
+{% for removed in removed_lines %}
+<tr><td>{{ removed.line }}</td><td>{{ removed.text }}</td><td><span class="rule">{{ removed.rule }}</span>: {{ removed.reason }}</td></tr>
+{% endfor %}
+</tbody>
+{%- endmacro %}
+
+{% macro topic_entry(entry) -%}
+{% set evidence = entry.evidence %}
+<div class="topic-entry">
+{{ article_card(entry.item) }}
+<details>
+<summary>{{ evidence.topic.name }} in this article: {{ alias_counts(evidence.aliases) }}</summary>
+{{ evidence_sentences(evidence) }}
+</details>
+</div>
+{%- endmacro %}
+
+{% macro quoted_in(item, lines, number) -%}
+<section class="quoted-in" aria-labelledby="in-{{ number }}">
+<h2 id="in-{{ number }}"><a href="{{ link(item.out_path) }}">{{ item.title }}</a></h2>
+<p class="meta">{{ date_link(item) }}{% if item.source %} · <span class="source">{{ item.source }}</span>{% endif %}</p>
+{{ quote_list(lines, show_speaker=False) }}
+</section>
+{%- endmacro %}
 """
 
 HOSTILE = "<script>alert('x')</script> & \"{{ 1 }}\" {% if %}"
@@ -85,9 +147,14 @@ ITEMS = {
     "hostile": ArticleItem(HOSTILE, "articles/c.html", datetime.date(2015, 11, 25), "25 November 2015",
                            "archive/2015/11/25.html", HOSTILE, HOSTILE, 12, TOPICS[1:]),
 }
-EVIDENCE = SimpleNamespace(sentences=(
-    EvidenceSentence((("Russia", True), (" said ", False), (HOSTILE, False)), "articles/a.html", "title"),
-    EvidenceSentence((("In ", False), ("Moscow", True), (" & <b>", False)), "articles/a.html#p3", "paragraph 3"),
+# The sentences of an analysis (the title, paragraph 3, paragraph 1): fragments.py reads them
+# as they are, the reference macro through TopicEvidence.sentences. The last sentence has
+# empty matches, matches side by side and a match at each end.
+EVIDENCE = TopicEvidence(TOPICS[0], (("Russia", 1), (HOSTILE, 2)), "articles/a.html", (
+    SentenceMatches(-1, f"Russia said {HOSTILE}", ((0, 6),)),
+    SentenceMatches(2, "In Moscow & <b>", ((3, 9),)),
+    SentenceMatches(0, f"{HOSTILE}<i>&Idlib",
+                    ((0, 0), (0, 8), (8, 14), (14, 14), (len(HOSTILE) + 4, len(HOSTILE) + 9))),
 ))
 QUOTES = (
     SimpleNamespace(text=HOSTILE, out_path="articles/a.html#p2", where="paragraph 2", attribution="he said",
@@ -161,3 +228,74 @@ def test_a_card_is_made_again_for_another_record_with_the_same_page():
     edited = ArticleItem(**{**first.__dict__, "title": "Kremlin says again"})
     assert "Kremlin says again" not in PageFragments("index.html").card(first)
     assert "Kremlin says again" in PageFragments("index.html").card(edited)
+
+
+def test_a_sentence_list_is_made_again_for_another_analysis():
+    # The rows are kept by the analysis's sentences: an edited article (new sentences) gets new rows.
+    edited = TopicEvidence(EVIDENCE.topic, EVIDENCE.aliases, EVIDENCE.article_out_path,
+                           (SentenceMatches(4, "Russia again", ((0, 6),)),))
+    assert "again" not in PageFragments("index.html").evidence_list(EVIDENCE)
+    assert "Russia</mark> again" in PageFragments("index.html").evidence_list(edited)
+
+
+@pytest.mark.parametrize("out_path", PAGES + ["search.html", "topics/index.html", "archive/undated.html"])
+def test_navigation_is_the_layouts_list(out_path):
+    plan = SimpleNamespace(has_undated=True)
+    nav = navigation(plan) + ((HOSTILE, "topics/odd.html"),)
+    assert PageFragments(out_path).navigation(nav) == reference(out_path, "navigation", nav)
+
+
+@pytest.mark.parametrize("out_path", PAGES)
+def test_link_is_the_templates_link(out_path):
+    html = PageFragments(out_path)
+    environment = make_environment()
+    targets = [out_path, f"{out_path}#p3", "index.html", "articles/a.html#why-tags", "assets/style.css",
+               "topics/russia/3.html", "matrix/russia/idlib.html#x", "odd & <name>.html"]
+    for target in targets:
+        expected = environment.from_string("{{ link(target) }}").render(page=SimpleNamespace(out_path=out_path),
+                                                                        target=target)
+        assert html.link(target) == urls.relative_url(out_path, target)
+        assert html._href(target) == expected
+
+
+@pytest.mark.parametrize("out_path", PAGES)
+def test_article_pieces_are_the_templates_loops(out_path):
+    html = PageFragments(out_path)
+    related = (RelatedItem(ITEMS["dated"], TOPICS), RelatedItem(ITEMS["undated"], ()),
+               RelatedItem(ITEMS["hostile"], TOPICS[1:]))
+    assert html.related_list(related) == reference(out_path, "related_list", related)
+    for topic in TOPICS:  # 3 mentions, and 1
+        evidence = TopicEvidence(topic, EVIDENCE.aliases, EVIDENCE.article_out_path, EVIDENCE.matches)
+        assert html.evidence_section(evidence) == reference(out_path, "evidence_section", evidence)
+    fields = (FieldOrigin("Title", HOSTILE, "front matter"), FieldOrigin(HOSTILE, "x & y", HOSTILE))
+    removed = (RemovedLine(3, HOSTILE, "share-links", "Share on <b>"), RemovedLine(12, "Menu", HOSTILE, HOSTILE))
+    for rows in (fields, ()):
+        assert html.field_table_body(rows) == reference(out_path, "field_table_body", rows)
+    for rows in (removed, ()):
+        assert html.removed_table_body(rows) == reference(out_path, "removed_table_body", rows)
+
+
+@pytest.mark.parametrize("out_path", PAGES)
+def test_topic_entries_and_quoted_in_are_the_templates_loops(out_path):
+    html = PageFragments(out_path)
+    for item in ITEMS.values():
+        entry = SimpleNamespace(item=item, evidence=EVIDENCE)
+        assert html.topic_entry(entry) == reference(out_path, "topic_entry", entry)
+        assert html.quoted_in(item, QUOTES, 7) == reference(out_path, "quoted_in", item, QUOTES, 7)
+
+
+@pytest.mark.parametrize("out_path", PAGES)
+def test_lists_of_entries_are_the_entries_line_by_line(out_path):
+    # Templates place a list with a line break after it, only when it is not empty: the loop's HTML.
+    html = PageFragments(out_path)
+    evidence = (EVIDENCE, TopicEvidence(TOPICS[1], ((HOSTILE, 1),), "articles/c.html", EVIDENCE.matches[1:]))
+    topic_entries = [SimpleNamespace(item=item, evidence=EVIDENCE) for item in ITEMS.values()]
+    pair_entries = [SimpleNamespace(item=item, evidence=evidence) for item in ITEMS.values()]
+    for count in (0, 1, 3):
+        assert html.topic_entries(topic_entries[:count]) == "\n".join(
+            reference(out_path, "topic_entry", entry) for entry in topic_entries[:count])
+        assert html.pair_entries(pair_entries[:count]) == "\n".join(
+            reference(out_path, "pair_entry", entry) for entry in pair_entries[:count])
+    for count in (0, 1, 2):
+        assert html.evidence_sections(evidence[:count]) == "\n".join(
+            reference(out_path, "evidence_section", one) for one in evidence[:count])

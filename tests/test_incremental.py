@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest.cache import cache_shard
 from digest.pipeline import build_site, cache_folder
 from synthetic import write_articles
 
@@ -100,6 +101,31 @@ def test_a_missing_output_file_is_not_taken_for_no_change(corpus, tmp_path):
     assert tree(out_dir) == expected
 
 
+def test_files_touched_but_not_changed_are_taken_over_whole(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    expected = tree(out_dir)
+    inodes = {path: path.stat().st_ino for path in out_dir.rglob("*.*") if path.name != ".digest-manifest.json"}
+    time.sleep(0.01)
+    for path in corpus.iterdir():
+        path.touch()  # as a checkout does: new times, the same bytes
+    report = build_site(corpus, out_dir)
+    assert not report.unchanged and report.reloaded == 0 and report.rendered == 0
+    assert tree(out_dir) == expected
+    assert {path: path.stat().st_ino for path in out_dir.rglob("*.*") if path.name != ".digest-manifest.json"} == inodes
+
+
+def test_a_missing_file_that_is_not_a_page_is_made_again_with_the_others(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    expected = tree(out_dir)
+    (out_dir / "search" / "index.js").unlink()
+    articles_json = (out_dir / "articles.json").stat().st_ino
+    report = build_site(corpus, out_dir)
+    assert report.rendered == 0 and tree(out_dir) == expected
+    assert (out_dir / "articles.json").stat().st_ino != articles_json, "written anew, not through the old file"
+
+
 def test_a_changed_template_or_setting_rebuilds_every_page(corpus, tmp_path):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
@@ -116,19 +142,47 @@ def test_a_corrupt_cache_is_ignored(corpus, tmp_path):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
     expected = tree(out_dir)
-    (cache_folder(out_dir) / "articles.pickle").write_bytes(b"not a pickle")
+    for shard in (cache_folder(out_dir) / "articles").glob("shard-*.pickle"):
+        shard.write_bytes(b"not a pickle")
     (cache_folder(out_dir) / "build.json").write_text("{")
     report = build_site(corpus, out_dir)
     assert report.reloaded == 125 and tree(out_dir) == expected
 
 
+def test_a_corrupt_shard_costs_only_its_own_files(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    expected = tree(out_dir)
+    largest = max((cache_folder(out_dir) / "articles").glob("shard-*.pickle"), key=lambda shard: shard.stat().st_size)
+    with largest.open("rb") as stream:
+        pickle.load(stream)  # the header
+        kept = pickle.load(stream)
+    largest.write_bytes(largest.read_bytes()[:40])
+    (cache_folder(out_dir) / "build.json").unlink()
+    report = build_site(corpus, out_dir)
+    assert report.reloaded == len(kept) > 0 and tree(out_dir) == expected
+
+
+def test_an_edit_rewrites_only_the_shard_of_the_edited_file(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    folder = cache_folder(out_dir) / "articles"
+    written = {shard.name: shard.stat().st_mtime_ns for shard in folder.glob("shard-*.pickle")}
+    edited = sorted(corpus.glob("*.md"))[0]
+    edited.write_text(edited.read_text() + "\nOne more paragraph about Idlib.\n")
+    build_site(corpus, out_dir)
+    rewritten = [shard.name for shard in folder.glob("shard-*.pickle") if shard.stat().st_mtime_ns != written[shard.name]]
+    assert rewritten == [f"shard-{cache_shard(edited.relative_to(corpus).as_posix()):02d}.pickle"]
+
+
 def test_a_cache_from_other_code_is_not_used(corpus, tmp_path):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
-    cache_file = cache_folder(out_dir) / "articles.pickle"
-    stored = pickle.loads(cache_file.read_bytes())
-    stored["key"] = "from another version of digest"
-    cache_file.write_bytes(pickle.dumps(stored))
+    for shard in (cache_folder(out_dir) / "articles").glob("shard-*.pickle"):
+        with shard.open("rb") as stream:
+            header, entries = pickle.load(stream), pickle.load(stream)
+        header["key"] = "from another version of digest"
+        shard.write_bytes(pickle.dumps(header) + pickle.dumps(entries))
     (cache_folder(out_dir) / "build.json").unlink()
     assert build_site(corpus, out_dir).reloaded == 125
 

@@ -8,7 +8,7 @@ import pytest
 from browser import open_page, serve_folder
 from digest.pipeline import build_site
 from digest.site import Settings, paginate
-from synthetic import write_articles
+from synthetic import SUBJECTS, write_articles
 
 PAGE_SIZE = 3
 
@@ -142,3 +142,85 @@ def test_readers_page_through_over_http_and_from_file_urls(browser, paginated_si
         start = (paginated_site / "topics" / "russia.html").as_uri()
         assert walk_newer(page, start) == ["Russia, page 1", "Russia, page 2", "Russia"]
         assert page.url == start
+
+
+@pytest.fixture(scope="module")
+def long_lists_site(tmp_path_factory) -> Path:
+    """Forty made-up articles (ten from each of four wires), eight that quote one speaker and
+    seven that name no source; three to a page."""
+    folder = tmp_path_factory.mktemp("long-lists")
+    articles = folder / "articles"
+    write_articles(articles, range(40))
+    for number in range(8):
+        (articles / f"quote-{number}.md").write_text(
+            f'---\ntitle: "Statement number {number}"\nsource: "Wire 9"\ndate: 2022-01-{number + 1:02d}\n---\n'
+            f'"We will not leave the city," Recep Tayyip Erdogan said on day {number}.\n')
+    for number in range(7):
+        (articles / f"unsourced-{number}.md").write_text(
+            f'---\ntitle: "Unsourced note {number}"\ndate: 2022-02-{number + 1:02d}\n---\n'
+            f"A note about Syria, number {number}.\n")
+    return build(articles, folder / "site")
+
+
+def walk_older(site: Path, front: str) -> list[tuple[str, list[str]]]:
+    """Follow "Older articles" from ``front`` to the oldest page; return each page with the
+    articles it links to (site-relative, in order, each once)."""
+    walked, path = [], site / front
+    while path:
+        main = main_of(path)
+        linked = []
+        for href in re.findall(r'href="([^"#]*articles/[^"#/]+\.html)', main):
+            target = (path.parent / href).resolve().relative_to(site.resolve()).as_posix()
+            if target not in linked:
+                linked.append(target)
+        walked.append((path.relative_to(site).as_posix(), linked))
+        older = re.search(r'href="([^"]+)" rel="next">Older articles', main)
+        path = (path.parent / older.group(1)).resolve() if older else None
+    return walked
+
+
+def report(number: int) -> str:
+    return f"articles/the-{SUBJECTS[number % len(SUBJECTS)]}-question-report-{number}.html"
+
+
+@pytest.mark.parametrize("front, heading, expected", [
+    ("sources/wire-0.html", "Wire 0", [report(number) for number in range(0, 40, 4)]),
+    ("sources/unknown.html", "Source not known", [f"articles/unsourced-note-{number}.html" for number in range(7)]),
+    ("voices/recep-tayyip-erdogan.html", "Recep Tayyip Erdogan",
+     [f"articles/statement-number-{number}.html" for number in range(8)]),
+    # Russia is in the even-numbered articles, Idlib in 15 to 30 (see synthetic.topics_of).
+    ("matrix/russia/idlib.html", "Russia × Idlib", [report(number) for number in range(16, 31, 2)]),
+], ids=["source", "no-source", "speaker", "pair"])
+def test_sources_speakers_and_pairs_are_paginated_like_topics(long_lists_site, front, heading, expected):
+    walked = walk_older(long_lists_site, front)
+    assert len(walked) > 1, f"{front} has no older pages"
+    assert all(len(linked) <= 2 * PAGE_SIZE - 1 for _, linked in walked)
+    listed = [target for _, linked in walked for target in linked]
+    assert sorted(listed) == sorted(expected), "each article of the list once, on one of its pages"
+    for number, (path, _) in enumerate(reversed(walked[1:]), start=1):
+        assert path == front.removesuffix(".html") + f"/{number}.html"
+        assert re.search(rf"<h1>.*{re.escape(heading.split(' × ')[-1])}.*, page {number}</h1>",
+                         (long_lists_site / path).read_text()), path
+
+
+def test_the_voices_page_lists_the_newest_quotations_without_a_speaker_only(tmp_path):
+    articles = tmp_path / "articles"
+    for number in range(2 * PAGE_SIZE + 1):
+        (articles / f"said-{number}.md").parent.mkdir(exist_ok=True)
+        (articles / f"said-{number}.md").write_text(
+            f'---\ntitle: "Someone spoke {number}"\ndate: 2022-03-{number + 1:02d}\n---\n'
+            f'"Nothing is decided yet, number {number}," the spokesman said.\n')
+    site = build(articles, tmp_path / "site")
+    voices = main_of(site / "voices" / "index.html")
+    shown = re.findall(r"Nothing is decided yet, number (\d+)", voices)
+    assert shown == [str(number) for number in range(2 * PAGE_SIZE, PAGE_SIZE, -1)]
+    assert f"in {2 * PAGE_SIZE + 1} articles" in voices
+
+
+def test_why_this_tag_names_the_newest_articles_of_each_alias_and_counts_the_rest(long_lists_site):
+    table = re.search(r'<table class="alias-table">.*?</table>', (long_lists_site / "topics/russia.html").read_text(),
+                      re.S).group()
+    row = re.search(r"<q>Russia</q>.*?</tr>", table, re.S).group()  # in the even-numbered articles 0 to 38
+    named = re.findall(r'href="\.\./articles/the-\w+-question-report-(\d+)\.html"', row)
+    assert named == [str(number) for number in range(38, 18, -2)]  # the ten newest
+    assert "and 10 older articles" in row

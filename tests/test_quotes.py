@@ -155,6 +155,18 @@ CASES = {
         ["The Kremlin says that Russian President Vladimir Putin is concerned “very much.”"],
         [],
     ),
+    "an-em-dash-leads-out-of-a-russian-style-attribution": (
+        ["Peskov could not answer. “Had no such information, he said. — I recommend to ask our military”."],
+        [("Dmitry Peskov", "Had no such information … I recommend to ask our military", PRONOUN)],
+    ),
+    "reported-speech-ending-in-its-verb-names-the-speaker": (
+        ["After the talks in Ankara on Friday, the press secretary Dmitry Peskov said", "«They do», he said."],
+        [("Dmitry Peskov", "They do", PRONOUN)],
+    ),
+    "marks-without-a-speech-verb-name-no-speaker": (
+        ["The talks went on, as the «Olive Branch» did.", '"They do," he said.'],
+        [(None, "They do", UNKNOWN)],
+    ),
     "marks-alone-never-crash": (
         ['" “ ” « » „ "', '"', "”Stray closing marks” only”"],
         [],
@@ -185,6 +197,22 @@ def test_offsets_point_at_the_quoted_words(taxonomy, matcher):
     text = 'Then "We will fight," Peskov said.'
     (quote,) = quotations_of([text], taxonomy, matcher)
     assert text[quote.start:quote.end] == "We will fight,"
+
+
+def test_a_paragraph_repeated_in_another_article_is_read_by_that_article(taxonomy, matcher):
+    # What a paragraph's text alone says is kept by text and shared between articles; who
+    # "he" is, and which surnames are known, must still come from each article.
+    said = '"We will win," he said.'
+    for named, speaker in (("Peskov", "Dmitry Peskov"), ("Erdogan", "Recep Tayyip Erdogan")):
+        quotes = quotations_of([f'"We will fight," {named} said.', said], taxonomy, matcher)
+        assert quotes[1].speaker.name == speaker
+    # An unclosed mark is a quotation only where a known speaker leads into it.
+    unclosed = "Onal said: “We will fight. We will win."
+    named = quotations_of(["“We will talk,” said Deputy Foreign Minister Sedat Onal.", unclosed], taxonomy, matcher)
+    assert [(q.speaker.name, q.text) for q in named] == [("Sedat Onal", "We will talk"),
+                                                         ("Sedat Onal", "We will fight. We will win.")]
+    assert quotations_of([unclosed], taxonomy, matcher) == ()
+    assert quotations_of(['"Tomorrow," Onal added.'], taxonomy, matcher) == ()
 
 
 def test_random_marks_never_crash_nor_leave_their_paragraph(taxonomy, matcher):

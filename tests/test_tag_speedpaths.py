@@ -15,6 +15,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.load import load_articles
 from digest.model import Alias, Article, Block, Origins, Taxonomy, Topic
@@ -90,6 +92,10 @@ CASES = [
     (("Turkish delight", "Turkish troops, the Christian Democratic Union, Democratic Union."), "ignored-phrases"),
     (("", "", "Syria"), "empty-texts"),
     (("ambassador Assad", "the Turkmen; al-Assad, Al‑Assad, AL-ASSAD's"), "inside-words-and-hyphens"),
+    (("Russia", "Mr. Putin met Turkey. Syria waited."), "abbreviation-at-start-of-text"),
+    (("Syria said no. _", "Ankara said yes. Moscow? Kremlin… «Idlib» fell!” Kurds."), "sentence-ends-at-end-of-text"),
+    (("Syria. ", " Turkey.  Russia", "\n\nKurds\n"), "spaces-around-texts"),
+    (("Syria.\x00 Turkey. \x00Russia", "J. Kalin met Peskov. (Idlib) Syria."), "separator-beside-stops"),
 ]
 
 
@@ -120,6 +126,36 @@ def test_an_alias_holding_the_separator_changes_nothing(taken):
     article = make_article(f"Syria{taken}Turkey", "Turkey", f"Sy{taken}ria and Syria.", "")
     fast = assert_same_tags(article, matcher)
     assert sum(tag.count for tag in fast.tags) == 5
+
+
+def test_the_packaged_taxonomy_takes_the_fast_path(matcher):
+    # The fast path finds the ends of sentences in its scan for aliases, which it can only
+    # do when no alias can overlap one; else it takes the reference path.
+    assert matcher.separator is not None and matcher.evidence_pattern is not None
+
+
+@pytest.mark.parametrize("aliases", [["D.C. Police", "Syria"], ["U.S.", "Syria"], ["'Aleppo", "Syria"]],
+                         ids=["stop-inside", "stop-at-end", "closer-first"])
+def test_an_alias_overlapping_the_end_of_a_sentence_changes_nothing(aliases):
+    matcher = compile_matcher(make_taxonomy({"one": aliases}))
+    assert matcher.evidence_pattern is None
+    article = make_article("The D.C. Police. U.S. Syria", "'Aleppo. Syria. U.S. Then D.C. Police came.")
+    assert sum(tag.count for tag in assert_same_tags(article, matcher).tags) >= 2
+
+
+# Texts made of what the fast path treats specially: aliases, the ends of sentences,
+# abbreviations, quotes, spaces and the separators it joins texts with.
+_PIECES = [
+    "Syria", "Turkey", "İdlib", "Kremlin", "Turkish delight", "al-Assad", "Mr.", "J.", "U.S.", ".", "!", "?", "…",
+    "”", "’", "»", ")", "«", "“", "(", " ", "  ", "\n", "\u00a0", "—", "_", "a", "\x00", "\x01", "2019",
+]
+_TEXTS = st.lists(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join), min_size=1, max_size=5)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_TEXTS)
+def test_texts_full_of_sentence_ends_have_the_same_tags_on_both_paths(matcher, texts):
+    assert_same_tags(make_article(*texts), matcher)
 
 
 def test_matcher_survives_pickling_for_a_process_pool(matcher):
