@@ -24,6 +24,6 @@ def ensure_dependencies() -> None:
 if __name__ == "__main__":
     ensure_dependencies()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from digest.cli import main
+    from digest.cli import run
 
-    sys.exit(main())
+    run()

@@ -1,7 +1,5 @@
 """``python -m digest``: the same as the ``digest`` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from .config import CONFIG_NAME, PATH_KEYS, Project, check_setting, load_project, setting_types
@@ -157,6 +158,20 @@ def _plain_type(expected: Any) -> Any:
     """Return int for ``int`` and for ``int | None``; other unions and generics as they are."""
     options = [option for option in getattr(expected, "__args__", (expected,)) if option is not type(None)]
     return options[0] if len(options) == 1 else expected
+
+
+def run() -> NoReturn:
+    """Run the command line as a program and exit with its code, without tearing down.
+
+    Python frees every object of a large build one by one on its way out, and then looks
+    for cycles among them all: ten seconds after a 10,000-article build. The operating
+    system takes the memory back at once. Everything the build writes is flushed and
+    closed by then, and digest registers nothing to run at exit.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import time
 from collections import Counter
@@ -45,6 +44,7 @@ from .write import (
     open_staging,
     manifest_hash,
     read_manifest,
+    files_under,
     stage_file,
     stage_unchanged,
 )
@@ -292,7 +292,10 @@ def _is_up_to_date(previous: dict | None, inputs: str, statuses: list, out_dir: 
     if any(is_racy(status, written_ns) for status in statuses):
         return False  # edited too close to the last build for the clock to prove otherwise
     listed = read_manifest(out_dir) or set()
-    return all(os.path.isfile(out_dir / out_path) for out_path in listed)
+    try:
+        return listed <= set(files_under(out_dir))
+    except OSError:
+        return False  # the folder went away meanwhile
 
 
 def _unchanged_report(previous: dict, out_dir: Path, seconds: float) -> BuildReport:

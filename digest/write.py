@@ -59,7 +59,7 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
                 out_dir,
             )
         allowed = written | {MANIFEST}
-        stray = sorted(out_path for out_path in _files_under(target) if out_path not in allowed)
+        stray = sorted(out_path for out_path in files_under(target) if out_path not in allowed)
         if stray:
             shown = ", ".join(stray[:5]) + (f" and {len(stray) - 5} more" if len(stray) > 5 else "")
             raise DigestError(
@@ -69,18 +69,22 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
             )
 
 
-def _files_under(folder: Path) -> Iterator[str]:
+def files_under(folder: Path) -> Iterator[str]:
     """Yield the path of every file under ``folder``, relative to it, with "/" between parts.
 
-    os.walk rather than Path.rglob: a site has tens of thousands of files, and pathlib's
-    objects cost ten times as much to make.
+    os.scandir rather than Path.rglob: a site has tens of thousands of files, pathlib's
+    objects cost ten times as much to make, and a directory entry tells a file from a
+    folder without a stat call of its own.
     """
-    for parent, _, names in os.walk(folder):
-        prefix = os.path.relpath(parent, folder).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in names:
-            if os.path.isfile(os.path.join(parent, name)):
-                yield prefix + name
+    stack = [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    yield prefix + entry.name
 
 
 def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path) -> int:
