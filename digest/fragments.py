@@ -256,7 +256,7 @@ def _url_from_folder(folder: str, out_path: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _link_from_folder(folder: str, out_path: str) -> str:
     """Return _url_from_folder(folder, out_path), escaped for an attribute."""
-    return _escape(urls.relative_url(_any_page(folder), out_path))
+    return _escape(_url_from_folder(folder, out_path))
 
 
 def _any_page(folder: str) -> str:

@@ -44,7 +44,6 @@ from .write import (
     open_staging,
     manifest_hash,
     read_manifest,
-    files_under,
     stage_file,
     stage_unchanged,
 )
@@ -138,7 +137,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     protected = {"the articles folder": articles_dir}
     if project_dir is not None:
         protected["the project folder"] = project_dir
-    check_output_folder(out_dir, protected)
+    present = check_output_folder(out_dir, protected)
     taxonomy = load_taxonomy(taxonomy_path)
     template_dirs = template_search_path(templates_dir)
     if not articles_dir.is_dir():
@@ -156,7 +155,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     )
     cache_dir = cache_folder(out_dir)
     previous = read_build_record(cache_dir / "build.json", manifest_hash(out_dir))
-    if _is_up_to_date(previous, inputs, statuses, out_dir):
+    if _is_up_to_date(previous, inputs, statuses, out_dir, present):
         return _unchanged_report(previous, out_dir, time.perf_counter() - started)
 
     cache = ArticleCache.open(cache_dir / "articles", taxonomy_key)
@@ -284,18 +283,17 @@ def _template_cache(folder: Path, code: str) -> Path:
     return current
 
 
-def _is_up_to_date(previous: dict | None, inputs: str, statuses: list, out_dir: Path) -> bool:
-    """Return True when ``out_dir`` was built from exactly these inputs and is still whole."""
+def _is_up_to_date(previous: dict | None, inputs: str, statuses: list, out_dir: Path, present: set[str]) -> bool:
+    """Return True when ``out_dir`` was built from exactly these inputs and is still whole.
+
+    ``present`` are the files it holds (check_output_folder).
+    """
     if previous is None or previous.get("inputs") != inputs:
         return False
     written_ns = previous.get("written_ns", 0)
     if any(is_racy(status, written_ns) for status in statuses):
         return False  # edited too close to the last build for the clock to prove otherwise
-    listed = read_manifest(out_dir) or set()
-    try:
-        return listed <= set(files_under(out_dir))
-    except OSError:
-        return False  # the folder went away meanwhile
+    return (read_manifest(out_dir) or set()) <= present
 
 
 def _unchanged_report(previous: dict, out_dir: Path, seconds: float) -> BuildReport:

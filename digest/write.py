@@ -28,11 +28,11 @@ _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
 _DIGEST_HOME = Path(__file__).resolve().parent.parent
 
 
-def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
+def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> set[str]:
     """Raise DigestError when ``out_dir`` is a folder the build must never replace.
 
     ``protected`` names folders (the articles, the project) that the output folder may not
-    be, nor contain.
+    be, nor contain. Returns the files it holds (files_under), found on the way.
     """
     target = out_dir.resolve()
     forbidden = {
@@ -59,7 +59,8 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
                 out_dir,
             )
         allowed = written | {MANIFEST}
-        stray = sorted(out_path for out_path in files_under(target) if out_path not in allowed)
+        present = set(files_under(target))
+        stray = sorted(present - allowed)
         if stray:
             shown = ", ".join(stray[:5]) + (f" and {len(stray) - 5} more" if len(stray) > 5 else "")
             raise DigestError(
@@ -67,6 +68,8 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
                 "move them out of the folder, since each build replaces it whole",
                 out_dir,
             )
+        return present
+    return set()
 
 
 def files_under(folder: Path) -> Iterator[str]:
