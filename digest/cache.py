@@ -23,8 +23,9 @@ from .errors import DigestError
 from .analysis import ArticleAnalysis
 from .collector import collector_paused
 from .model import Article
+from .search import PackedWeights
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 RACY_NS = 2_000_000_000  # a file changed this close to a cache write may not show it in its mtime
 
 
@@ -82,8 +83,13 @@ class LoadedFile:
     source_path: str
     status: tuple[int, int, int]  # file_status() when it was loaded
     content_hash: str
-    article: Article | None  # tagged, without its slug (slugs depend on the other files)
+    article: Article | None  # tagged (workers.without_mentions), without its slug (slugs depend on the other files)
     analysis: ArticleAnalysis | None = None  # analyse_article of ``article``
+    # What the files that are not pages hold of the article alone: its record in
+    # articles.json (export.article_record) and the weights of its words in the search index
+    # (search.article_weights), made where it was loaded.
+    record: bytes = b""
+    weights: PackedWeights | None = None
     errors: tuple[DigestError, ...] = ()
     warnings: tuple[DigestError, ...] = ()
 

@@ -18,17 +18,22 @@ SCHEMA = "digest-articles/2"
 
 
 def articles_json(articles: list[Article], taxonomy: Taxonomy, generator: str,
-                  quotations: Mapping[str, Sequence[Quotation]] | None = None) -> bytes:
+                  quotations: Mapping[str, Sequence[Quotation]] | None = None,
+                  records: Mapping[str, bytes] | None = None) -> bytes:
     """Return articles.json for ``articles`` (already in the index's order): articles_json_parts, joined."""
-    return b"".join(articles_json_parts(articles, taxonomy, generator, quotations))
+    return b"".join(articles_json_parts(articles, taxonomy, generator, quotations, records))
 
 
 def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: str,
-                        quotations: Mapping[str, Sequence[Quotation]] | None = None) -> Iterator[bytes]:
+                        quotations: Mapping[str, Sequence[Quotation]] | None = None,
+                        records: Mapping[str, bytes] | None = None) -> Iterator[bytes]:
     """Yield articles.json in parts, one article each, for a writer that can take them one by one.
 
     ``quotations`` are extract_quotations of the articles, by slug, for a caller that has
-    them already; any missing are extracted here. The file is compact, one article a line:
+    them already; any missing are extracted here. ``records`` are article_record of the
+    articles, by source path, made where they were loaded (in a worker process, or kept in
+    the cache from an earlier build): encoding the records is most of the work, and each
+    depends on its article alone. The file is compact, one article a line:
     json.dumps encodes in C only without ``indent``, several times faster on what is tens
     of megabytes for 1,000 articles, and the lines keep it readable in a pager and diffs per
     article. Each part is encoded to UTF-8 on its own: the text of the whole file, one string,
@@ -41,11 +46,25 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     head = f'{{"schema":{_encode(SCHEMA)},"generator":{_encode(generator)},"topics":{_encode(topics)}'
     yield f'{head},"articles":['.encode()
     known = quotations or {}
-    separator = "\n"
+    made = records or {}
+    separator = b"\n"
     for article in articles:
-        yield (separator + _encode(_article_record(article, taxonomy, known.get(article.slug)))).encode()
-        separator = ",\n"
+        record = made.get(article.source_path) or article_record(article, taxonomy, known.get(article.slug))
+        yield b"%s{\"slug\":%s,\"page\":%s,%s" % (
+            separator, _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode(), record)
+        separator = b",\n"
     yield b"\n]}\n"
+
+
+def article_record(article: Article, taxonomy: Taxonomy, quotations: Sequence[Quotation] | None = None) -> bytes:
+    """Return an article's record in articles.json, UTF-8, without its opening brace and the
+    two keys that follow from its slug ("slug" and "page").
+
+    Without them it depends on the article and the taxonomy alone, not on the other articles
+    (which decide the slug), so it can be made when the article is loaded and kept with it.
+    ``quotations`` are extract_quotations of the article, if the caller has them.
+    """
+    return _encode(_article_record(article, taxonomy, quotations))[1:].encode()
 
 
 def _encode(value: object) -> str:
@@ -55,8 +74,6 @@ def _encode(value: object) -> str:
 
 def _article_record(article: Article, taxonomy: Taxonomy, quotations: Sequence[Quotation] | None) -> dict:
     return {
-        "slug": article.slug,
-        "page": urls.article_path(article.slug),
         "source_file": article.source_path,
         "content_sha256": article.content_hash,
         "title": article.title,

@@ -14,6 +14,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from . import __version__, urls
 from .model import Taxonomy
@@ -42,9 +43,11 @@ def plan_feeds(plan: SitePlan, taxonomy: Taxonomy, settings: Settings) -> list[F
     dated = [contexts[article.slug] for article in plan.articles if article.date is not None]
     feeds = [Feed(urls.FEED, settings.site_title, urls.INDEX, tuple(dated[:settings.feed_length]))]
     for topic in taxonomy.topics:
-        about = [context for context in dated if context.article.tag(topic.slug) is not None]
+        # The newest first: a topic's feed is found as soon as it is full, not after every article.
+        about = islice((context for context in dated if context.article.tag(topic.slug) is not None),
+                       settings.feed_length)
         feeds.append(Feed(urls.topic_feed_path(topic.slug), f"{settings.site_title}: {topic.name}",
-                          urls.topic_path(topic.slug), tuple(about[:settings.feed_length])))
+                          urls.topic_path(topic.slug), tuple(about)))
     return feeds
 
 

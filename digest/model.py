@@ -1,14 +1,16 @@
 """Frozen records that flow through the build: files -> Article -> tagged Article -> pages.
 
 Records are never changed after they are built; a later stage makes a new one with
-``dataclasses.replace``.
+``dataclasses.replace``. The records an article holds by the dozen (Block, Mention) are
+named tuples instead: they are made, pickled to the build cache and read back from it
+several times faster.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # Where a metadata value came from. Shown on article pages and written to articles.json.
 FROM_FRONT_MATTER = "front matter"
@@ -24,8 +26,7 @@ BlockKind = Literal["paragraph", "heading"]
 TopicKind = Literal["actor", "place"]
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph or section heading of an article's clean body, as plain text."""
 
     kind: BlockKind
@@ -64,9 +65,15 @@ class Dateline:
     agency: str | None = None  # "Sputnik" in "MOSCOW (Sputnik)"
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One match of a taxonomy alias in an article: the evidence for a tag."""
+class Mention(NamedTuple):
+    """One match of a taxonomy alias in an article: the evidence for a tag.
+
+    A named tuple rather than a frozen dataclass like the other records, because there are
+    about sixteen to a kilobyte of text: the tagger makes one in a single C call
+    (tuple.__new__) where a dataclass needs a dict, and one unpickles about twice as fast
+    (the build cache, and tagged articles coming back from worker processes). Being a tuple,
+    a Mention equals the plain tuple of its fields, and sorts like one.
+    """
 
     alias: str  # the taxonomy alias that matched, as written in the taxonomy
     matched: str  # the text as written in the article ("Turkey's" matches alias "Turkey" as "Turkey")
@@ -82,7 +89,9 @@ class TopicTag:
     """A topic an article mentions, with every mention as evidence."""
 
     slug: str
-    count: int  # number of mentions, == len(mentions)
+    count: int  # number of mentions
+    # Every mention, in text order; a build keeps what it makes of them and drops them once
+    # the article is loaded (workers.without_mentions), keeping the count.
     mentions: tuple[Mention, ...]
 
 

@@ -14,7 +14,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from . import __version__, urls
 from .errors import DigestError, DigestErrors
-from .export import articles_json
+from .export import articles_json_parts
 from .feeds import render_feeds
 from .collector import collector_paused
 from .cache import (
@@ -197,16 +197,28 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     others_key = fingerprint(inputs_common, [(article.source_path, article.slug, article.content_hash)
                                              for article in plan.articles])
 
+    take_over = previous is not None and previous.get("others_key") == others_key
+    weights = {file.source_path: file.weights for file in files if file.weights}
+
     def write_other_files() -> None:
-        # The feeds, the search index and articles.json, made while the workers render, or
-        # taken over from the previous site when they would be the same.
-        if previous and previous.get("others_key") == others_key:
-            if _take_over(staging, previous["other_paths"]):
-                other_paths.extend(previous["other_paths"])
-                return
-        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs):
+        # The feeds and articles.json, made while the workers render, or taken over with
+        # the search index from the previous site when they would be the same.
+        if take_over and _take_over(staging, previous["other_paths"]):
+            other_paths.extend(previous["other_paths"])
+            return
+        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, files):
             stage_file(staging.folder, out_path, content)
             other_paths.append(out_path)
+        if take_over:  # the previous site lacks one of them: the search index is made here too
+            other_paths.extend(write_search_index())
+
+    def write_search_index() -> list[str]:
+        # Made by a worker: it takes as long as the rest of the other files together.
+        written = []
+        for out_path, content in render_search_index(plan, settings, weights):
+            stage_file(staging.folder, out_path, content)
+            written.append(out_path)
+        return written
 
     staging = open_staging(out_dir)
     try:
@@ -217,9 +229,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                                  settings.site_title)
         previous_keys = previous.get("page_keys", {}) if previous else {}
         progress("write", 0, len(plan.pages))
-        page_keys, rendered = render_pages(
+        page_keys, rendered, aside_paths = render_pages(
             plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, render_workers,
-            on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files)
+            on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files,
+            aside=() if take_over else (write_search_index,))
+        other_paths += aside_paths
         out_paths = page_paths + other_paths
         if len(set(out_paths)) != len(out_paths):
             twice = sorted(out_path for out_path, count in Counter(out_paths).items() if count > 1)
@@ -313,13 +327,19 @@ def _error_record(error: DigestError) -> list:
     return [error.message, error.path, error.line]
 
 
-def _other_files(plan: SitePlan, taxonomy, settings: Settings,
-                 template_dirs: list[Path]) -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, content) for every file of the site that is not an HTML page."""
+def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: list[Path],
+                 files: list[LoadedFile]) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+    """Yield (out_path, content) for every file of the site that is neither an HTML page nor
+    part of the search index; the content of articles.json, hundreds of megabytes on a large
+    site, comes in parts.
+
+    ``files`` bring what articles.json holds of each article, made where it was loaded.
+    """
     for asset in ASSETS:
         yield asset, find_asset(template_dirs, asset).read_bytes()
     quotations = {article.slug: plan.analyses[article.source_path].quotations for article in plan.articles}
-    yield urls.ARTICLES_JSON, articles_json(list(plan.articles), taxonomy, f"digest {__version__}", quotations)
+    records = {file.source_path: file.record for file in files if file.record}
+    yield urls.ARTICLES_JSON, articles_json_parts(list(plan.articles), taxonomy, f"digest {__version__}",
+                                                  quotations, records)
     yield from render_feeds(plan, taxonomy, settings)
-    yield from render_search_index(plan, settings)
     yield from render_sitemap(plan, settings)

@@ -15,11 +15,14 @@ import json
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterator
+from array import array
+from collections import Counter
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 
 from . import urls
+from .analysis import ArticleAnalysis
+from .model import Article, Taxonomy
 from .site import ArticleContext, Settings, SitePlan
 
 # How much one occurrence of a word weighs in each field. The summary is the lede, which is
@@ -72,15 +75,20 @@ def search_terms(text: str) -> list[str]:
     return _TERM.findall(folded.replace("_", " "))
 
 
-def collect_documents(plan: SitePlan) -> list[SearchDocument]:
-    """Return the articles oldest first: an article keeps its number as newer ones are added."""
+def collect_documents(plan: SitePlan, without_body: Container[str] = ()) -> list[SearchDocument]:
+    """Return the articles oldest first: an article keeps its number as newer ones are added.
+
+    Articles whose source path is in ``without_body`` get an empty body: their weights were
+    made already, and the body is only read to make them.
+    """
     contexts = {page.context.article.slug: page.context for page in plan.pages
                 if isinstance(page.context, ArticleContext)}
     documents = []
     for article in reversed(plan.articles):
         item = contexts[article.slug].item
         documents.append(SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
-                                        tuple(topic.name for topic in item.topics), article.text))
+                                        tuple(topic.name for topic in item.topics),
+                                        "" if article.source_path in without_body else article.text))
     return documents
 
 
@@ -98,19 +106,60 @@ def term_weights(document: SearchDocument) -> dict[str, int]:
     return weights
 
 
-def build_postings(documents: list[SearchDocument]) -> dict[str, list[int]]:
+class PackedWeights(tuple):
+    """term_weights of one article, packed to be kept with it: its words joined by newlines
+    (a word never holds one) and their weights in an array's bytes, in the same order.
+
+    A dict of a few hundred words an article would be ten times the memory, and slower to
+    keep in the cache and read back.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def pack(cls, weights: dict[str, int]) -> PackedWeights:
+        return cls(("\n".join(weights), array("I", weights.values()).tobytes()))
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        terms, weights = self
+        return zip(terms.split("\n"), array("I", weights)) if terms else iter(())
+
+
+def article_weights(article: Article, analysis: ArticleAnalysis, taxonomy: Taxonomy) -> PackedWeights:
+    """Return term_weights of the article's search document, packed.
+
+    They depend on the article alone (with its summary, cut for analysis.summary_length),
+    so they can be made when it is loaded and kept with it; render_search_index takes them
+    for an article whose summary length is the site's.
+    """
+    names = tuple(taxonomy.topic(tag.slug).name for tag in article.tags)
+    document = SearchDocument("", article.title, "", article.source or "", analysis.summary, names, article.text)
+    return PackedWeights.pack(term_weights(document))
+
+
+def build_postings(documents: list[SearchDocument],
+                   known: Mapping[str, PackedWeights] | None = None) -> dict[str, list[int]]:
     """Return, for each word, the articles that hold it as the index stores them.
 
     That is [number, weight, number, weight ...], each article's number given as the gap
     from the one before (the first from 0), so that most numbers take a digit or two.
+    ``known`` are the documents' weights, by out_path, for those made already.
     """
-    postings: dict[str, list[int]] = defaultdict(list)
-    last: dict[str, int] = {}  # the last article each word was found in
+    # Each word's list starts with the last article it was found in, taken off at the end:
+    # one dict lookup a word and article, for about six million of them at 10,000 articles.
+    postings: dict[str, list[int]] = {}
+    find = postings.get
+    known = known or {}
     for number, document in enumerate(documents):
-        for term, weight in term_weights(document).items():
-            postings[term] += (number - last.get(term, 0), weight)
-            last[term] = number
-    return dict(postings)
+        weights = known.get(document.out_path) or term_weights(document)
+        for term, weight in weights.items():
+            found = find(term)
+            if found is None:
+                postings[term] = [number, number, weight]
+            else:
+                found += (number - found[0], weight)
+                found[0] = number
+    return {term: found[1:] for term, found in postings.items()}
 
 
 def term_order(term: str) -> bytes:
@@ -133,10 +182,21 @@ def split_terms(postings: dict[str, list[int]], shards: int) -> list[list[str]]:
     return ranges
 
 
-def render_search_index(plan: SitePlan, settings: Settings) -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards."""
-    documents = collect_documents(plan)
-    postings = build_postings(documents)
+def render_search_index(plan: SitePlan, settings: Settings,
+                        weights: Mapping[str, PackedWeights] | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards.
+
+    ``weights`` are article_weights of the articles, by source path, for those made already.
+    """
+    known = {}
+    made = set()
+    for article in plan.articles:
+        packed = (weights or {}).get(article.source_path)
+        if packed is not None and plan.analyses[article.source_path].summary_length == settings.summary_length:
+            known[urls.article_path(article.slug)] = packed
+            made.add(article.source_path)
+    documents = collect_documents(plan, made)
+    postings = build_postings(documents, known)
     size = settings.search_shard_size
     term_ranges = split_terms(postings, max(1, math.ceil(len(documents) / size)))
     term_files = [

@@ -13,14 +13,18 @@ import io
 import multiprocessing
 import os
 import pickle
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from . import urls
 from .cache import LoadedFile, content_hash, file_status
 from .errors import DigestError, DigestErrors
+from .export import article_record
 from .load import load_article
 from .render import render_page
-from .site import ArticleItem
+from .search import article_weights
+from .site import ArticleItem, TopicArticle, TopicLink
 from .tag import Matcher, tag_article
 from .analysis import ArticleAnalysis, analyse_article
 from .model import Article, Taxonomy
@@ -79,42 +83,68 @@ def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, su
     except DigestError as exc:
         return LoadedFile(source_path, status, content_hash(path), None, errors=(exc,))
     tagged = tag_article(article, matcher)
-    return LoadedFile(source_path, status, article.content_hash, tagged,
-                      analyse_article(tagged, taxonomy, summary_length), warnings=tuple(warnings))
+    analysis = analyse_article(tagged, taxonomy, summary_length)
+    return LoadedFile(source_path, status, article.content_hash, without_mentions(tagged), analysis,
+                      article_record(tagged, taxonomy, analysis.quotations),
+                      article_weights(tagged, analysis, taxonomy), warnings=tuple(warnings))
+
+
+def without_mentions(article: Article) -> Article:
+    """Return ``article`` with its tags' counts but not their Mentions.
+
+    Everything a build makes from the Mentions (the evidence and quotations of the analysis,
+    the article's record in articles.json) is made as the file is loaded. Kept, they would be
+    half of what a rebuild reads back from the cache, and of what a build holds in memory.
+    """
+    return replace(article, tags=tuple(replace(tag, mentions=()) for tag in article.tags))
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
                  common_key: str, workers: int, on_done: Callable[[int], None] = lambda done: None,
-                 meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
+                 meanwhile: Callable[[], None] | None = None,
+                 aside: Sequence[Callable[[], list[str]]] = ()) -> tuple[dict[str, str], int, list[str]]:
     """Write every page into the staging folder, using ``workers`` processes.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again. Returns the
-    key of every page, and how many pages were rendered. ``meanwhile`` is work for this
-    process while the workers render (see _map).
+    key of every page, how many pages were rendered, and what the ``aside`` tasks returned,
+    joined. ``meanwhile`` is work for this process while the workers render (see _map);
+    ``aside`` is work for the workers, besides the pages, each task staging files and
+    returning their out_paths.
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
                 previous_keys=previous_keys, common_key=common_key,
-                content_hashes={article.source_path: article.content_hash for article in plan.articles},
-                shared_keys={})
-    chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
+                hashes=ArticleHashes(plan.articles), aside=aside)
+    chunks: list = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
+    # First, so that a worker takes each before the pages: they are the longest tasks.
+    chunks[:0] = [_Aside(number) for number in range(len(aside))]
     keys: dict[str, str] = {}
     rendered = 0
-    for chunk_keys, chunk_rendered in _map(_render_chunk, chunks, workers, ordered=False, meanwhile=meanwhile):
+    staged: list[str] = []
+    for result in _map(_render_chunk, chunks, workers, ordered=False, meanwhile=meanwhile):
+        if isinstance(result, list):
+            staged += result
+            continue
+        chunk_keys, chunk_rendered = result
         keys.update(chunk_keys)
         rendered += chunk_rendered
         on_done(len(keys))
-    return keys, rendered
+    return keys, rendered, sorted(staged)
 
 
-def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
+class _Aside(int):
+    """The number of a task of render_pages's ``aside``, among its chunks of pages."""
+
+
+def _render_chunk(indices: range | _Aside) -> tuple[dict[str, str], int] | list[str]:
+    if isinstance(indices, _Aside):
+        return _job["aside"][indices]()
     pages, staging, previous_keys = _job["pages"], _job["staging"], _job["previous_keys"]
     keys: dict[str, str] = {}
-    shared = _job["shared_keys"]
     rendered = 0
     for index in indices:
         page = pages[index]
-        key = page_key(page, _job["common_key"], _job["content_hashes"], shared)
+        key = page_key(page, _job["common_key"], _job["hashes"])
         keys[page.out_path] = key
         if previous_keys.get(page.out_path) == key and stage_unchanged(staging.folder, staging.out_dir, page.out_path):
             continue
@@ -125,50 +155,55 @@ def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
 
 
 class _KeyPickler(pickle.Pickler):
-    """Pickles a page's context, with each article and its analysis stood for by its content hash.
+    """Pickles a page's context, with the records that follow from one article stood for by
+    the article's content hash.
 
-    An article's record, and what analysis.py derives from it alone, follow from its file's
-    content (with the taxonomy, the settings and digest's code, which are in the common key),
-    so the hash tells them apart as surely as their pickles would, for a fraction of the cost.
-    An ArticleItem, which many pages list, is pickled once a build and then stood for by
-    the digest of its pickle (``shared``: id -> (item, digest), the item held so that its id
-    is not reused).
+    An article's record, what analysis.py derives from it alone, and how lists show it (its
+    ArticleItem, made by site._ItemMaker from the article, its analysis and the settings)
+    follow from its file's content and its slug, given the taxonomy, the settings and
+    digest's code, which are in the common key. So the hash tells them apart as surely as
+    their pickles would, for a fraction of the cost: most pages list dozens of articles. A
+    TopicLink follows from its topic's slug and its count in the same way, and a
+    TopicArticle from its article and the position of its tag.
     """
 
-    def __init__(self, stream, content_hashes: dict[str, str], shared: dict[int, tuple[object, str]]):
+    def __init__(self, stream, hashes: ArticleHashes):
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         # Without the memo, equal values give equal bytes whether or not they are one object:
         # records read from the cache share fewer strings than records just made.
         self.fast = True
-        self.content_hashes = content_hashes
-        self.shared = shared
+        self.hashes = hashes
 
     def persistent_id(self, obj):
         kind = type(obj)
+        if kind is TopicLink:
+            return f"link:{obj.slug}:{obj.count}"
+        if kind is ArticleItem:
+            return f"item:{obj.out_path}:{self.hashes.by_out_path[obj.out_path]}"
+        if kind is TopicArticle:  # the article's item and analysis, and its tag at ``position``
+            return f"entry:{obj.item.out_path}:{self.hashes.by_out_path[obj.item.out_path]}:{obj.position}"
         if kind is Article:
             return f"article:{obj.slug}:{obj.content_hash}"
         if kind is ArticleAnalysis:
-            return f"analysis:{obj.source_path}:{self.content_hashes[obj.source_path]}"
-        if kind is ArticleItem:
-            known = self.shared.get(id(obj))
-            if known is None:
-                stream = io.BytesIO()
-                _KeyPickler(stream, self.content_hashes, self.shared).dump(obj.__dict__)
-                known = self.shared[id(obj)] = (obj, "item:" + hashlib.sha1(stream.getvalue()).hexdigest())
-            return known[1]
+            return f"analysis:{obj.source_path}:{self.hashes.by_source_path[obj.source_path]}"
         return None
 
 
-def page_key(page, common_key: str, content_hashes: dict[str, str],
-             shared: dict[int, tuple[object, str]] | None = None) -> str:
+class ArticleHashes:
+    """The content hash of each article of a plan, by source path and by its page's out_path."""
+
+    def __init__(self, articles: Sequence[Article]):
+        self.by_source_path = {article.source_path: article.content_hash for article in articles}
+        self.by_out_path = {urls.article_path(article.slug): article.content_hash for article in articles}
+
+
+def page_key(page, common_key: str, hashes: ArticleHashes) -> str:
     """Return a digest of all a page's HTML depends on: the common inputs and its context.
 
-    ``content_hashes`` maps each article's source path to the hash of its file; ``shared``
-    keeps the digests of records that many pages hold, for the next page.
+    ``hashes`` are those of the plan's articles.
     """
     stream = io.BytesIO()
-    _KeyPickler(stream, content_hashes, {} if shared is None else shared).dump(
-        (page.out_path, page.template, page.title, page.context))
+    _KeyPickler(stream, hashes).dump((page.out_path, page.template, page.title, page.context))
     return hashlib.sha1(common_key.encode() + stream.getvalue()).hexdigest()
 
 

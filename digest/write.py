@@ -139,11 +139,18 @@ def make_folders(folder: Path, out_paths: Iterable[str]) -> None:
             (folder / parent).mkdir(parents=True, exist_ok=True)
 
 
-def stage_file(folder: Path, out_path: str, content: bytes) -> None:
-    """Write one file of the next site into the staging ``folder``; safe to call from a worker."""
+def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes]) -> None:
+    """Write one file of the next site into the staging ``folder``; safe to call from a worker.
+
+    ``content`` may come in parts, so that a large file is never whole in memory.
+    """
     path = folder / urls.check_out_path(out_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+        return
+    with open(path, "wb") as stream:
+        stream.writelines(content)
 
 
 def stage_unchanged(folder: Path, out_dir: Path, out_path: str) -> bool:

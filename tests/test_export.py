@@ -2,7 +2,7 @@
 
 import json
 
-from digest.export import SCHEMA, articles_json, articles_json_parts
+from digest.export import SCHEMA, article_record, articles_json, articles_json_parts
 from digest.quotes import extract_quotations
 
 
@@ -19,6 +19,12 @@ def test_articles_json_is_json_with_one_article_a_line(tagged, taxonomy):
 def test_quotations_given_make_the_same_file(tagged, taxonomy):
     known = {article.slug: extract_quotations(article, taxonomy) for article in tagged}
     assert articles_json(tagged, taxonomy, "g", known) == articles_json(tagged, taxonomy, "g")
+
+
+def test_records_made_apart_make_the_same_file(tagged, taxonomy):
+    # As a build makes them: each when its article is loaded, before slugs are given out.
+    records = {article.source_path: article_record(article, taxonomy) for article in tagged}
+    assert articles_json(tagged, taxonomy, "g", records=records) == articles_json(tagged, taxonomy, "g")
 
 
 def test_the_parts_are_the_file(tagged, taxonomy):

@@ -10,6 +10,7 @@ import pytest
 
 from digest.cache import cache_shard
 from digest.pipeline import build_site, cache_folder
+from digest.site import Settings
 from synthetic import write_articles
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,6 +137,17 @@ def test_a_changed_template_or_setting_rebuilds_every_page(corpus, tmp_path):
     report = build_site(corpus, out_dir, templates_dir=templates)
     assert not report.unchanged
     assert all("Skip to the news" in path.read_text() for path in out_dir.rglob("*.html"))
+
+
+def test_a_summary_length_other_than_the_cached_one_equals_a_full_build(corpus, tmp_path):
+    # The cache keeps each article's summary, and its search weights, cut for the setting of
+    # the build that loaded it.
+    shorter = Settings(summary_length=80)
+    build_site(corpus, tmp_path / "site", workers=2)
+    build_site(corpus, tmp_path / "site", workers=2, settings=shorter)
+    fresh = tmp_path / "fresh" / "site"
+    build_site(corpus, fresh, workers=1, settings=shorter)
+    assert tree(tmp_path / "site") == tree(fresh)
 
 
 def test_a_corrupt_cache_is_ignored(corpus, tmp_path):

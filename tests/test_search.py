@@ -10,7 +10,10 @@ import pytest
 
 from browser import open_page, serve_folder
 from digest.pipeline import build_site
-from digest.search import FIELD_WEIGHTS, SearchDocument, build_postings, search_terms, split_terms, term_order
+from digest.analysis import analyse_article
+from digest.search import (FIELD_WEIGHTS, SearchDocument, article_weights, build_postings, collect_documents,
+                           search_terms, split_terms, term_order)
+from digest.site import plan_site
 from digest.site import Settings
 from synthetic import article_text, write_articles
 
@@ -49,6 +52,17 @@ def test_search_terms_are_those_of_the_first_definition(text):
 
 def document(title: str, body: str = "", source: str = "", topics: tuple[str, ...] = ()) -> SearchDocument:
     return SearchDocument(f"articles/{title}.html", title, "1 May 2020", source, "", topics, body)
+
+
+def test_weights_made_when_articles_are_loaded_give_the_same_postings(tagged, taxonomy):
+    # As a build makes them: each article's weights apart, packed, before slugs are given out.
+    plan = plan_site(tagged, taxonomy, Settings())
+    documents = collect_documents(plan)
+    packed = {}
+    for article in tagged:
+        packed[f"articles/{article.slug}.html"] = article_weights(article, analyse_article(article, taxonomy), taxonomy)
+    assert build_postings(documents, packed) == build_postings(documents)
+    assert sum(len(postings) for postings in build_postings(documents).values()) > 1000
 
 
 def test_a_word_weighs_more_in_the_title_than_in_the_body():

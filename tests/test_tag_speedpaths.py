@@ -7,6 +7,9 @@ hold the two to the same result on the founding articles and on generated text f
 cases where offsets or case folding go wrong: Turkish dotted and dotless i (lower case of
 another length), the long s, the Kelvin sign, decomposed accents, Greek final sigma,
 characters outside the Basic Multilingual Plane, the separator itself in the text.
+
+A Mention is a tuple, and equals the plain tuple of its fields, so the comparisons also
+check that each path makes Mentions.
 """
 
 import pickle
@@ -19,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.load import load_articles
-from digest.model import Alias, Article, Block, Origins, Taxonomy, Topic
+from digest.model import Alias, Article, Block, Mention, Origins, Taxonomy, Topic
 from digest.tag import compile_matcher, find_mentions, tag_article
 from digest.taxonomy import is_acronym, load_taxonomy
 
@@ -61,6 +64,8 @@ def assert_same_tags(article: Article, matcher) -> Article:
     fast = tag_article(article, matcher)
     reference = tag_article(article, matcher, reference=True)
     assert fast.tags == reference.tags
+    for tagged in (fast, reference):
+        assert all(type(mention) is Mention for tag in tagged.tags for mention in tag.mentions)
     for tag in fast.tags:
         for mention in tag.mentions:
             text = article.title if mention.block == -1 else article.blocks[mention.block].text
@@ -156,6 +161,16 @@ _TEXTS = st.lists(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join), 
 @given(_TEXTS)
 def test_texts_full_of_sentence_ends_have_the_same_tags_on_both_paths(matcher, texts):
     assert_same_tags(make_article(*texts), matcher)
+
+
+def test_tagged_articles_survive_pickling_for_the_cache_and_the_workers(matcher):
+    tagged = [assert_same_tags(article, matcher) for article in load_articles(ARTICLES).articles]
+    copy = pickle.loads(pickle.dumps(tagged, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == tagged
+    mentions = [mention for article in copy for tag in article.tags for mention in tag.mentions]
+    assert mentions and all(type(mention) is Mention for mention in mentions)
+    # A Mention read back hashes as the one written: sets and dict keys of Mentions still work.
+    assert set(mentions) == {mention for article in tagged for tag in article.tags for mention in tag.mentions}
 
 
 def test_matcher_survives_pickling_for_a_process_pool(matcher):
