@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -93,7 +93,22 @@ class TopicLink:
     slug: str
     kind: str
     out_path: str
-    count: int  # mentions, or articles on the topics overview
+    count: int | None  # mentions, or articles on the topics overview; None: see without_totals
+
+
+def without_totals(link):
+    """Return ``link`` (a TopicLink, or a story.py SourceLink or SpeakerLink) without its counts.
+
+    For the numbered pages of a long list. They keep their articles when newer ones are
+    added (see Pager), and say nothing of the whole list, whose counts change with every
+    article; their records do not hold those counts either, because a page is rendered again
+    whenever what its record holds changes (workers.page_key).
+    """
+    if link is None:
+        return None
+    if hasattr(link, "count"):
+        return replace(link, count=None)
+    return replace(link, quotations=None, articles=None, actor=without_totals(link.actor))
 
 
 @dataclass(frozen=True)
@@ -282,10 +297,12 @@ class TopicArticle(NamedTuple):
 
 @dataclass(frozen=True)
 class TopicContext:
+    # The counts and aliases of the whole topic are None and () on numbered pages, and the
+    # link is without_totals: they would change those pages with every article.
     topic: Topic
     link: TopicLink
-    article_count: int
-    mention_count: int
+    article_count: int | None
+    mention_count: int | None
     aliases: tuple[tuple[str, int], ...]  # every alias that matched, with its matches, most first
     entries: tuple[TopicArticle, ...]
     feed_out_path: str = ""  # the topic's Atom feed
@@ -591,10 +608,10 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
             front = number is None
             context = TopicContext(
                 topic=topic,
-                link=link,
-                article_count=len(found),
-                mention_count=mentions,
-                aliases=aliases[topic.slug],
+                link=link if front else without_totals(link),
+                article_count=len(found) if front else None,
+                mention_count=mentions if front else None,
+                aliases=aliases[topic.slug] if front else (),
                 entries=part.items,
                 feed_out_path=urls.topic_feed_path(topic.slug),
                 pager=part.pager,

@@ -20,7 +20,8 @@ from .analysis import ArticleAnalysis
 from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
-from .site import ArticleItem, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink, paginate
+from .site import (ArticleItem, Page, PagePart, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink, paginate,
+                   without_totals)
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -41,8 +42,8 @@ class SpeakerLink:
     name: str
     out_path: str
     actor: TopicLink | None  # the actor they speak for; None for someone the taxonomy does not list
-    quotations: int
-    articles: int
+    quotations: int | None  # None: see site.without_totals
+    articles: int | None
 
 
 # Voices records hold whole analyses rather than the quotations in them: pages are told apart
@@ -66,7 +67,7 @@ class VoicesContext:
 
 @dataclass(frozen=True)
 class PersonContext:
-    speaker: SpeakerLink
+    speaker: SpeakerLink  # without_totals on numbered pages
     # The articles of this page that quote the speaker, newest first, with the speaker's
     # place in analysis.speakers.
     quoted: tuple[tuple[ArticleItem, ArticleAnalysis, int], ...]
@@ -109,7 +110,7 @@ class PairContext:
     actor: TopicLink
     place: TopicLink
     found: tuple[tuple[TopicArticle, TopicArticle], ...]  # this page's articles, on the actor's and the place's pages
-    article_count: int = 0  # of the pair, on every page
+    article_count: int | None = 0  # of the pair; None on numbered pages, whose links are without_totals
     pager: Pager | None = None  # None when every article of the pair is on this page
 
     @property
@@ -128,7 +129,7 @@ class TimelineContext:
 class SourceLink:
     name: str
     out_path: str
-    count: int
+    count: int | None  # None: see site.without_totals
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class SourcesContext:
 
 @dataclass(frozen=True)
 class SourceContext:
-    source: SourceLink
+    source: SourceLink  # without_totals on numbered pages
     items: tuple[ArticleItem, ...]  # this page's, newest first
     pager: Pager | None = None  # None when every article of the source is on this page
     unknown: bool = False  # the articles that name no source, rather than a source's
@@ -197,6 +198,11 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
     pages += plan_voice_pages(ordered, items, analysed, topic_links, page_size)
     pages += plan_source_pages(ordered, items, page_size)
     return StoryPlan(extras, pages)
+
+
+def _is_front(part: PagePart) -> bool:
+    """Return True for the first page of a list, the one that shows the list's counts."""
+    return part.pager is None or part.pager.number is None
 
 
 def _page_number(pager: Pager | None) -> str:
@@ -259,8 +265,10 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
                 numbered = partial(urls.pair_page_path, actor.slug, place.slug)
                 for part in paginate(found, page_size, out_path, numbered):
                     title = f"{link.name} × {place.name}" + _page_number(part.pager)
-                    pages.append(Page(part.out_path, "pair.html", title,
-                                      PairContext(link, place, part.items, len(found), part.pager),
+                    context = (PairContext(link, place, part.items, len(found), part.pager) if _is_front(part)
+                               else PairContext(without_totals(link), without_totals(place), part.items, None,
+                                                part.pager))
+                    pages.append(Page(part.out_path, "pair.html", title, context,
                                       f"the pair '{actor.slug}' × '{place.slug}'" + _page_number(part.pager)))
         rows.append(MatrixRow(topic_links[actor.slug], tuple(cells)))
     pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places", MatrixContext(places, tuple(rows)),
@@ -327,7 +335,7 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
         links.append(link)
         for part in paginate(said[slug], page_size, out_path, partial(urls.speaker_page_path, slug)):
             pages.append(Page(part.out_path, "person.html", speaker.name + _page_number(part.pager),
-                              PersonContext(link, part.items, part.pager),
+                              PersonContext(link if _is_front(part) else without_totals(link), part.items, part.pager),
                               f"the speaker {speaker.name!r}" + _page_number(part.pager)))
     links.sort(key=lambda link: (-link.quotations, link.name))
     voices = VoicesContext(tuple(links), tuple(unknown[:page_size]), len(unknown))
@@ -353,7 +361,8 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         numbered = partial(urls.source_page_path, slugs[name])
         for part in paginate(by_source[name], page_size, link.out_path, numbered):
             pages.append(Page(part.out_path, "source.html", name + _page_number(part.pager),
-                              SourceContext(link, part.items, part.pager),
+                              SourceContext(link if _is_front(part) else without_totals(link), part.items,
+                                            part.pager),
                               f"the source {name!r}" + _page_number(part.pager)))
     unknown = [items[article.slug] for article in ordered if not article.source]
     unknown_link = SourceLink("Source not known", urls.source_path(UNKNOWN_SOURCE), len(unknown)) if unknown else None
@@ -361,7 +370,8 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         numbered = partial(urls.source_page_path, UNKNOWN_SOURCE)
         for part in paginate(unknown, page_size, unknown_link.out_path, numbered):
             pages.append(Page(part.out_path, "source.html", unknown_link.name + _page_number(part.pager),
-                              SourceContext(unknown_link, part.items, part.pager, unknown=True),
+                              SourceContext(unknown_link if _is_front(part) else without_totals(unknown_link),
+                                            part.items, part.pager, unknown=True),
                               "the articles that name no source" + _page_number(part.pager)))
     pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources", SourcesContext(tuple(links), unknown_link),
                          "the sources overview"))

@@ -1,5 +1,6 @@
 """Parallel and incremental builds write exactly what a serial full build writes."""
 
+import json
 import os
 import pickle
 import shutil
@@ -64,6 +65,30 @@ def test_rebuild_after_editing_one_article_equals_a_full_build(corpus, tmp_path)
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
     assert (out_dir / "articles" / "turkey-hopes-to-cooperate-with-russia-in-syria.html").is_file()
     assert not (out_dir / "articles" / "turkey-plans-to-cooperate-with-russia-in-syria.html").exists()
+
+
+def test_an_edit_renders_only_the_numbered_page_of_a_list_that_holds_the_article(corpus, tmp_path):
+    # Numbered pages do not show the counts of their whole list (a topic's mentions, a
+    # source's articles), and do not change when those do.
+    settings = Settings(page_size=4)
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, settings=settings)
+    numbered = {path: path.stat().st_ino for folder in ("topics", "sources", "matrix", "voices")
+                for path in (out_dir / folder).glob("*/*.html")}
+    assert len(numbered) > 50
+    # A report on an actor and a place, in the middle of the lists: not on their front pages.
+    records = json.loads((out_dir / "articles.json").read_text())["articles"]
+    record = [record for record in records if len(record["topics"]) >= 2 and record["source"]][len(records) // 2]
+    # More mentions of the topics it has, and no other topic: the totals of those topics change.
+    names = " and ".join(topic["evidence"][0]["matched"] for topic in record["topics"])
+    edited = corpus / record["source_file"]
+    edited.write_text(edited.read_text() + f"\nAgain, {names}.\n")
+    report = build_site(corpus, out_dir, settings=settings)
+    assert tree(out_dir) == tree(build_site(corpus, tmp_path / "fresh" / "site", settings=settings, workers=1).out_dir)
+    slug = record["slug"]
+    changed = [path for path, inode in numbered.items() if path.stat().st_ino != inode]
+    assert changed and all(f"{slug}.html" in path.read_text() for path in changed), changed
+    assert report.rendered < 40
 
 
 @pytest.mark.parametrize("change", ["add", "delete", "rename"])
