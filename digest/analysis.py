@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import pickle
 from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 from .boilerplate import BOILERPLATE_RULES
 from .dates import format_date, format_month_day
@@ -40,9 +42,12 @@ class RemovedLine:
     reason: str
 
 
-@dataclass(frozen=True)
-class SentenceMatches:
-    """A sentence that mentions a topic, and where in it the matched names are."""
+class SentenceMatches(NamedTuple):
+    """A sentence that mentions a topic, and where in it the matched names are.
+
+    A named tuple: an article has dozens, and the pages that show them make them again from
+    TagEvidence.packed_sentences, which takes one C call a sentence for a tuple.
+    """
 
     block: int  # index into Article.blocks; -1 for the title
     sentence: str  # the sentence, the same string as the mentions' own
@@ -80,11 +85,14 @@ class TagEvidence:
         sentences = self.__dict__.get("_sentences")
         if sentences is None:
             sentences = self.__dict__["_sentences"] = tuple(
-                SentenceMatches(*fields) for fields in pickle.loads(self.packed_sentences))
+                map(_new_tuple, repeat(SentenceMatches), pickle.loads(self.packed_sentences)))
         return sentences
 
     def __getstate__(self) -> dict:
         return _without_derived(self)
+
+
+_new_tuple = tuple.__new__
 
 
 def pack_sentences(sentences: tuple[SentenceMatches, ...]) -> bytes:
@@ -95,7 +103,7 @@ def pack_sentences(sentences: tuple[SentenceMatches, ...]) -> bytes:
     stream = io.BytesIO()
     pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo: the bytes follow from the values, not from which strings are shared
-    pickler.dump(tuple((found.block, found.sentence, found.matches) for found in sentences))
+    pickler.dump(tuple(tuple(found) for found in sentences))
     return stream.getvalue()
 
 
