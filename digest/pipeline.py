@@ -215,7 +215,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     def write_search_index() -> list[str]:
         # Made by a worker: it takes as long as the rest of the other files together.
         written = []
-        for out_path, content in render_search_index(plan, settings, weights):
+        for out_path, content in render_search_index(plan, settings, weights, cache_dir / "search.pickle",
+                                                     inputs_common):
             stage_file(staging.folder, out_path, content)
             written.append(out_path)
         return written
@@ -276,7 +277,7 @@ def _take_over(staging, out_paths: list[str]) -> bool:
     make_folders(staging.folder, out_paths)
     taken = []
     for out_path in out_paths:
-        if not stage_unchanged(staging.folder, staging.out_dir, out_path):
+        if not stage_unchanged(staging, out_path):
             # Unlinked rather than written over: a staged copy shares its bytes with the
             # previous site's file until the swap.
             for staged in taken:

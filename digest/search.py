@@ -19,6 +19,7 @@ from array import array
 from collections import Counter
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import urls
 from .analysis import ArticleAnalysis
@@ -143,7 +144,8 @@ def build_postings(documents: list[SearchDocument],
 
     That is [number, weight, number, weight ...], each article's number given as the gap
     from the one before (the first from 0), so that most numbers take a digit or two.
-    ``known`` are the documents' weights, by out_path, for those made already.
+    ``known`` are the documents' weights, by out_path, for those made already. A build
+    keeps the lists and updates them (postings.py), and is held to what this makes at once.
     """
     # Each word's list starts with the last article it was found in, taken off at the end:
     # one dict lookup a word and article, for about six million of them at 10,000 articles.
@@ -167,10 +169,13 @@ def term_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def split_terms(postings: dict[str, list[int]], shards: int) -> list[list[str]]:
-    """Return the words in order, cut into at most ``shards`` ranges of about equal size."""
-    terms = sorted(postings, key=term_order)
-    sizes = [len(term) + 4 * len(postings[term]) for term in terms]  # about the bytes each takes
+def split_terms(lengths: Mapping[str, int], shards: int) -> list[list[str]]:
+    """Return the words in order, cut into at most ``shards`` ranges of about equal size.
+
+    ``lengths`` are the lengths of the words' lists (build_postings), by word.
+    """
+    terms = sorted(lengths, key=term_order)
+    sizes = [len(term) + 4 * lengths[term] for term in terms]  # about the bytes each takes
     target = sum(sizes) / shards
     ranges: list[list[str]] = [[]]
     filled = 0.0
@@ -182,39 +187,53 @@ def split_terms(postings: dict[str, list[int]], shards: int) -> list[list[str]]:
     return ranges
 
 
-def render_search_index(plan: SitePlan, settings: Settings,
-                        weights: Mapping[str, PackedWeights] | None = None) -> Iterator[tuple[str, bytes]]:
+def render_search_index(plan: SitePlan, settings: Settings, weights: Mapping[str, PackedWeights] | None = None,
+                        kept: Path | None = None, key: str = "") -> Iterator[tuple[str, bytes]]:
     """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards.
 
     ``weights`` are article_weights of the articles, by source path, for those made already.
+    ``kept`` is where the lists of the last build are kept, and are kept for the next; they
+    are used when made under the same ``key`` (of the code, the taxonomy and the settings).
     """
-    known = {}
-    made = set()
+    from .postings import Postings  # it builds on this module's PackedWeights
+
+    made: dict[str, PackedWeights] = {}
     for article in plan.articles:
         packed = (weights or {}).get(article.source_path)
         if packed is not None and plan.analyses[article.source_path].summary_length == settings.summary_length:
-            known[urls.article_path(article.slug)] = packed
-            made.add(article.source_path)
+            made[article.source_path] = packed
     documents = collect_documents(plan, made)
-    postings = build_postings(documents, known)
+    identities: list[str | None] = []
+    packed_weights = []
+    for document, article in zip(documents, reversed(plan.articles)):  # both oldest first
+        packed = made.get(article.source_path)
+        identities.append(f"{article.source_path}\x00{article.content_hash}" if packed else None)
+        packed_weights.append(packed or PackedWeights.pack(term_weights(document)))
+    postings = Postings.load(kept, key)
+    postings.update(identities, packed_weights)
+    if kept is not None:
+        postings.save(kept)
     size = settings.search_shard_size
-    term_ranges = split_terms(postings, max(1, math.ceil(len(documents) / size)))
+    lengths = {term: 2 * len(numbers) for term, numbers in postings.numbers.items()}
+    term_ranges = split_terms(lengths, max(1, math.ceil(len(documents) / size)))
     term_files = [
-        (urls.search_terms_path(number), {"terms": terms, "postings": [postings[term] for term in terms]})
+        (urls.search_terms_path(number),
+         # As json.dumps would write {"terms": ..., "postings": [...]}, from each word's list as kept.
+         f'{{"terms":{_json(terms)},"postings":[{",".join([postings.encoded[term] for term in terms])}]}}')
         for number, terms in enumerate(term_ranges)
     ]
     doc_files = [
-        (urls.search_docs_path(number), [document.record() for document in documents[start:start + size]])
+        (urls.search_docs_path(number), _json([document.record() for document in documents[start:start + size]]))
         for number, start in enumerate(range(0, max(len(documents), 1), size))
     ]
-    manifest = {
+    manifest = _json({
         "count": len(documents),
         # The first word of each range: a word belongs to the last range whose first word is <= it.
         "terms": [[terms[0] if number else "", out_path]
                   for number, (terms, (out_path, _)) in enumerate(zip(term_ranges, term_files))],
         "docs": [out_path for out_path, _ in doc_files],
         "docsPerFile": size,
-    }
+    })
     if len(term_files) == len(doc_files) == 1:
         # One file is enough: it carries the only shards, so the page never asks for them.
         yield urls.SEARCH_INDEX, _script([*term_files, *doc_files, (urls.SEARCH_INDEX, manifest)])
@@ -224,10 +243,14 @@ def render_search_index(plan: SitePlan, settings: Settings,
     yield urls.SEARCH_INDEX, _script([(urls.SEARCH_INDEX, manifest)])
 
 
-def _script(parts: list[tuple[str, object]]) -> bytes:
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _script(parts: list[tuple[str, str]]) -> bytes:
+    """Return the script that adds each (out_path, JSON) of ``parts`` to the index."""
     lines = ["// Search index written by digest: data only, read by assets/search.js."]
-    for out_path, payload in parts:
-        encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    for out_path, encoded in parts:
         # JSON allows these two line separators inside strings; older JavaScript engines do not.
         encoded = encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         lines.append(f"digestSearch.add({json.dumps(out_path)},{encoded});")

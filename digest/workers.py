@@ -146,7 +146,7 @@ def _render_chunk(indices: range | _Aside) -> tuple[dict[str, str], int] | list[
         page = pages[index]
         key = page_key(page, _job["common_key"], _job["hashes"])
         keys[page.out_path] = key
-        if previous_keys.get(page.out_path) == key and stage_unchanged(staging.folder, staging.out_dir, page.out_path):
+        if previous_keys.get(page.out_path) == key and stage_unchanged(staging, page.out_path):
             continue
         html = render_page(_job["environment"], page, _job["plan"], _job["site_title"])
         stage_file(staging.folder, page.out_path, html.encode())
@@ -154,9 +154,8 @@ def _render_chunk(indices: range | _Aside) -> tuple[dict[str, str], int] | list[
     return keys, rendered
 
 
-class _KeyPickler(pickle.Pickler):
-    """Pickles a page's context, with the records that follow from one article stood for by
-    the article's content hash.
+class ArticleHashes:
+    """How page keys stand for the records that follow from one article: by its content hash.
 
     An article's record, what analysis.py derives from it alone, and how lists show it (its
     ArticleItem, made by site._ItemMaker from the article, its analysis and the settings)
@@ -167,34 +166,20 @@ class _KeyPickler(pickle.Pickler):
     TopicArticle from its article and the position of its tag.
     """
 
-    def __init__(self, stream, hashes: ArticleHashes):
-        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        # Without the memo, equal values give equal bytes whether or not they are one object:
-        # records read from the cache share fewer strings than records just made.
-        self.fast = True
-        self.hashes = hashes
-
-    def persistent_id(self, obj):
-        kind = type(obj)
-        if kind is TopicLink:
-            return f"link:{obj.slug}:{obj.count}"
-        if kind is ArticleItem:
-            return f"item:{obj.out_path}:{self.hashes.by_out_path[obj.out_path]}"
-        if kind is TopicArticle:  # the article's item and analysis, and its tag at ``position``
-            return f"entry:{obj.item.out_path}:{self.hashes.by_out_path[obj.item.out_path]}:{obj.position}"
-        if kind is Article:
-            return f"article:{obj.slug}:{obj.content_hash}"
-        if kind is ArticleAnalysis:
-            return f"analysis:{obj.source_path}:{self.hashes.by_source_path[obj.source_path]}"
-        return None
-
-
-class ArticleHashes:
-    """The content hash of each article of a plan, by source path and by its page's out_path."""
-
     def __init__(self, articles: Sequence[Article]):
-        self.by_source_path = {article.source_path: article.content_hash for article in articles}
-        self.by_out_path = {urls.article_path(article.slug): article.content_hash for article in articles}
+        by_source_path = {article.source_path: article.content_hash for article in articles}
+        by_out_path = {urls.article_path(article.slug): article.content_hash for article in articles}
+        # Each record pickles as the text that stands for it. A dispatch table is consulted
+        # only for these types, where a persistent_id would be called for every object.
+        self.dispatch_table = {
+            TopicLink: lambda link: (str, (f"link:{link.slug}:{link.count}",)),
+            ArticleItem: lambda item: (str, (f"item:{item.out_path}:{by_out_path[item.out_path]}",)),
+            TopicArticle: lambda entry: (str, (
+                f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}",)),
+            Article: lambda article: (str, (f"article:{article.slug}:{article.content_hash}",)),
+            ArticleAnalysis: lambda analysis: (str, (
+                f"analysis:{analysis.source_path}:{by_source_path[analysis.source_path]}",)),
+        }
 
 
 def page_key(page, common_key: str, hashes: ArticleHashes) -> str:
@@ -203,7 +188,12 @@ def page_key(page, common_key: str, hashes: ArticleHashes) -> str:
     ``hashes`` are those of the plan's articles.
     """
     stream = io.BytesIO()
-    _KeyPickler(stream, hashes).dump((page.out_path, page.template, page.title, page.context))
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    # Without the memo, equal values give equal bytes whether or not they are one object:
+    # records read from the cache share fewer strings than records just made.
+    pickler.fast = True
+    pickler.dispatch_table = hashes.dispatch_table
+    pickler.dump((page.out_path, page.template, page.title, page.context))
     return hashlib.sha1(common_key.encode() + stream.getvalue()).hexdigest()
 
 

@@ -117,6 +117,16 @@ class Staging:
 
     out_dir: Path  # resolved
     folder: Path
+    # Both folders held open until the swap (None: there is no previous site), so that
+    # stage_unchanged names a page from them rather than from the root: a link then takes a
+    # third of the time, for tens of thousands of pages. Worker processes inherit them.
+    out_fd: int | None = None
+    folder_fd: int | None = None
+
+    def close(self) -> None:
+        for descriptor in (self.out_fd, self.folder_fd):
+            if descriptor is not None:
+                os.close(descriptor)
 
 
 def open_staging(out_dir: Path) -> Staging:
@@ -126,7 +136,11 @@ def open_staging(out_dir: Path) -> Staging:
     _remove_leftovers(out_dir)
     folder = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
     folder.mkdir()
-    return Staging(out_dir, folder)
+    try:
+        out_fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        out_fd = None
+    return Staging(out_dir, folder, out_fd, os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if out_fd is not None else None)
 
 
 def make_folders(folder: Path, out_paths: Iterable[str]) -> None:
@@ -153,19 +167,21 @@ def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes]) ->
         stream.writelines(content)
 
 
-def stage_unchanged(folder: Path, out_dir: Path, out_path: str) -> bool:
+def stage_unchanged(staging: Staging, out_path: str) -> bool:
     """Give the next site the previous site's copy of ``out_path``; return False if there is none.
 
     A hard link costs no copy, and the previous site keeps its own name for the file until
     the swap, so an interrupted build still leaves it whole.
     """
-    source = out_dir / urls.check_out_path(out_path)
+    urls.check_out_path(out_path)
+    if staging.out_fd is None:
+        return False
     try:
-        os.link(source, folder / out_path)
+        os.link(out_path, out_path, src_dir_fd=staging.out_fd, dst_dir_fd=staging.folder_fd, follow_symlinks=False)
     except FileNotFoundError:
         return False
     except OSError:
-        shutil.copyfile(source, folder / out_path)
+        shutil.copyfile(staging.out_dir / out_path, staging.folder / out_path)
     return True
 
 
@@ -173,6 +189,7 @@ def commit_staging(staging: Staging, written: list[str]) -> str:
     """Write the manifest, swap the staging folder in as the output folder; return the manifest's hash."""
     manifest = json.dumps({"files": sorted(written)}, indent=0).encode()
     (staging.folder / MANIFEST).write_bytes(manifest)
+    staging.close()
     _swap_in(staging.folder, staging.out_dir)
     return hashlib.sha256(manifest).hexdigest()
 
@@ -186,6 +203,7 @@ def manifest_hash(out_dir: Path) -> str | None:
 
 
 def abandon_staging(staging: Staging) -> None:
+    staging.close()
     shutil.rmtree(staging.folder, ignore_errors=True)
 
 

@@ -1,0 +1,90 @@
+"""The search index's lists, kept between builds and updated, equal those made at once."""
+
+import json
+import random
+
+import pytest
+
+from digest.postings import Postings
+from digest.search import PackedWeights, SearchDocument, build_postings, term_weights
+
+WORDS = ["idlib", "russia", "turkey", "kurds", "euphrates", "ceasefire", "talks", "ankara", "moscow", "road", "ﬁre",
+         "zürich", "日本", "x2"]
+
+
+def document(rng: random.Random, number: int) -> SearchDocument:
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 30)))
+    return SearchDocument(f"articles/{number}.html", rng.choice(WORDS), "", rng.choice(["", "TASS"]), "", (), body)
+
+
+def kept_lists(postings: Postings) -> dict[str, list[int]]:
+    return {term: json.loads(encoded) for term, encoded in postings.encoded.items()}
+
+
+def update(postings: Postings, documents: list[SearchDocument], identities: list[str]) -> None:
+    postings.update(identities, [PackedWeights.pack(term_weights(document)) for document in documents])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lists_updated_after_edits_additions_and_deletions_equal_lists_made_at_once(seed):
+    rng = random.Random(seed)
+    documents = [document(rng, number) for number in range(rng.randint(0, 40))]
+    identities = [f"{number}:0" for number in range(len(documents))]
+    postings = Postings("key")
+    update(postings, documents, identities)
+    assert kept_lists(postings) == build_postings(documents)
+    for version in range(1, 6):
+        change = rng.choice(["edit", "append", "drop newest", "edit many"])
+        if change == "edit" and documents:
+            number = rng.randrange(len(documents))
+            documents[number] = document(rng, number)
+            identities[number] = f"{number}:{version}"
+        elif change == "append":
+            documents.append(document(rng, len(documents)))
+            identities.append(f"{len(identities)}:{version}")
+        elif change == "drop newest" and documents:
+            documents.pop()
+            identities.pop()
+        else:  # past the share of changes worth updating: made again from nothing
+            for number in range(0, len(documents), 2):
+                documents[number] = document(rng, number)
+                identities[number] = f"{number}:{version}"
+        update(postings, documents, identities)
+        assert kept_lists(postings) == build_postings(documents), change
+        assert postings.numbers.keys() == postings.encoded.keys()
+
+
+def test_the_only_article_with_a_word_edited_keeping_the_word():
+    # Ten articles: one changed is few enough for the lists to be updated.
+    documents = [SearchDocument(f"articles/{number}.html", "Idlib", "", "", "", (), "road") for number in range(10)]
+    documents[1] = SearchDocument("articles/b.html", "Idlib", "", "", "", (), "quiet")
+    identities = [f"{number}:0" for number in range(10)]
+    postings = Postings("key")
+    update(postings, documents, identities)
+    documents[1] = SearchDocument("articles/b.html", "Idlib", "", "", "", (), "quiet quiet")
+    identities[1] = "1:1"
+    update(postings, documents, identities)
+    assert kept_lists(postings) == build_postings(documents)
+
+
+def test_an_article_without_identity_is_always_taken_for_changed():
+    rng = random.Random(1)
+    documents = [document(rng, number) for number in range(10)]
+    postings = Postings("key")
+    update(postings, documents, [None] * 10)
+    documents[3] = document(rng, 3)
+    update(postings, documents, [None] * 10)
+    assert kept_lists(postings) == build_postings(documents)
+
+
+def test_lists_kept_under_another_key_or_unreadable_are_not_used(tmp_path):
+    rng = random.Random(2)
+    documents = [document(rng, number) for number in range(10)]
+    postings = Postings("key")
+    update(postings, documents, [str(number) for number in range(10)])
+    kept = tmp_path / "search.pickle"
+    postings.save(kept)
+    assert Postings.load(kept, "key").encoded == postings.encoded
+    assert Postings.load(kept, "other key").encoded == {}
+    kept.write_bytes(b"not a pickle")
+    assert Postings.load(kept, "key").encoded == {}
