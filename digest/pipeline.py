@@ -198,7 +198,10 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                                              for article in plan.articles])
 
     take_over = previous is not None and previous.get("others_key") == others_key
+    # Made before the workers fork: made after, each record counted into them would copy the
+    # page of memory it is on, shared with the workers until then.
     weights = {file.source_path: file.weights for file in files if file.weights}
+    records = {file.source_path: file.record for file in files if file.record}
 
     def write_other_files() -> None:
         # The feeds and articles.json, made while the workers render, or taken over with
@@ -206,7 +209,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if take_over and _take_over(staging, previous["other_paths"]):
             other_paths.extend(previous["other_paths"])
             return
-        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, files):
+        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, records):
             stage_file(staging.folder, out_path, content)
             other_paths.append(out_path)
         if take_over:  # the previous site lacks one of them: the search index is made here too
@@ -329,17 +332,18 @@ def _error_record(error: DigestError) -> list:
 
 
 def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: list[Path],
-                 files: list[LoadedFile]) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+                 records: dict[str, bytes]) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """Yield (out_path, content) for every file of the site that is neither an HTML page nor
     part of the search index; the content of articles.json, hundreds of megabytes on a large
     site, comes in parts.
 
-    ``files`` bring what articles.json holds of each article, made where it was loaded.
+    ``records`` are what articles.json holds of each article, by source path, made where it
+    was loaded.
     """
     for asset in ASSETS:
         yield asset, find_asset(template_dirs, asset).read_bytes()
-    quotations = {article.slug: plan.analyses[article.source_path].quotations for article in plan.articles}
-    records = {file.source_path: file.record for file in files if file.record}
+    quotations = {article.slug: plan.analyses[article.source_path].quotations for article in plan.articles
+                  if article.source_path not in records}
     yield urls.ARTICLES_JSON, articles_json_parts(list(plan.articles), taxonomy, f"digest {__version__}",
                                                   quotations, records)
     yield from render_feeds(plan, taxonomy, settings)
