@@ -95,20 +95,15 @@ class TopicLink:
     out_path: str
     count: int | None  # mentions, or articles on the topics overview; None: see without_totals
 
+    def without_totals(self) -> TopicLink:
+        """Return the link without its count, for the numbered pages of a long list.
 
-def without_totals(link):
-    """Return ``link`` (a TopicLink, or a story.py SourceLink or SpeakerLink) without its counts.
-
-    For the numbered pages of a long list. They keep their articles when newer ones are
-    added (see Pager), and say nothing of the whole list, whose counts change with every
-    article; their records do not hold those counts either, because a page is rendered again
-    whenever what its record holds changes (workers.page_key).
-    """
-    if link is None:
-        return None
-    if hasattr(link, "count"):
-        return replace(link, count=None)
-    return replace(link, quotations=None, articles=None, actor=without_totals(link.actor))
+        They keep their articles when newer ones are added (see Pager), and say nothing of
+        the whole list, whose counts change with every article. Their records do not hold
+        those counts either, because a page is rendered again whenever what its record holds
+        changes (workers.page_key). story.py's SourceLink and SpeakerLink do the same.
+        """
+        return replace(self, count=None)
 
 
 @dataclass(frozen=True)
@@ -298,7 +293,7 @@ class TopicArticle(NamedTuple):
 @dataclass(frozen=True)
 class TopicContext:
     # The counts and aliases of the whole topic are None and () on numbered pages, and the
-    # link is without_totals: they would change those pages with every article.
+    # link is link.without_totals(): they would change those pages with every article.
     topic: Topic
     link: TopicLink
     article_count: int | None
@@ -608,7 +603,7 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
             front = number is None
             context = TopicContext(
                 topic=topic,
-                link=link if front else without_totals(link),
+                link=link if front else link.without_totals(),
                 article_count=len(found) if front else None,
                 mention_count=mentions if front else None,
                 aliases=aliases[topic.slug] if front else (),

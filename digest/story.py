@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from operator import attrgetter
 
@@ -20,8 +20,7 @@ from .analysis import ArticleAnalysis
 from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
-from .site import (ArticleItem, Page, PagePart, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink, paginate,
-                   without_totals)
+from .site import ArticleItem, Page, PagePart, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink, paginate
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -42,8 +41,12 @@ class SpeakerLink:
     name: str
     out_path: str
     actor: TopicLink | None  # the actor they speak for; None for someone the taxonomy does not list
-    quotations: int | None  # None: see site.without_totals
+    quotations: int | None  # None: see without_totals
     articles: int | None
+
+    def without_totals(self) -> SpeakerLink:
+        """Return the link without its counts, for numbered pages (see TopicLink.without_totals)."""
+        return replace(self, quotations=None, articles=None, actor=self.actor.without_totals() if self.actor else None)
 
 
 # Voices records hold whole analyses rather than the quotations in them: pages are told apart
@@ -67,7 +70,7 @@ class VoicesContext:
 
 @dataclass(frozen=True)
 class PersonContext:
-    speaker: SpeakerLink  # without_totals on numbered pages
+    speaker: SpeakerLink  # without_totals() on numbered pages
     # The articles of this page that quote the speaker, newest first, with the speaker's
     # place in analysis.speakers.
     quoted: tuple[tuple[ArticleItem, ArticleAnalysis, int], ...]
@@ -110,7 +113,7 @@ class PairContext:
     actor: TopicLink
     place: TopicLink
     found: tuple[tuple[TopicArticle, TopicArticle], ...]  # this page's articles, on the actor's and the place's pages
-    article_count: int | None = 0  # of the pair; None on numbered pages, whose links are without_totals
+    article_count: int | None = 0  # of the pair; None on numbered pages, whose links are without_totals()
     pager: Pager | None = None  # None when every article of the pair is on this page
 
     @property
@@ -129,7 +132,11 @@ class TimelineContext:
 class SourceLink:
     name: str
     out_path: str
-    count: int | None  # None: see site.without_totals
+    count: int | None  # None: see without_totals
+
+    def without_totals(self) -> SourceLink:
+        """Return the link without its count, for numbered pages (see TopicLink.without_totals)."""
+        return replace(self, count=None)
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ class SourcesContext:
 
 @dataclass(frozen=True)
 class SourceContext:
-    source: SourceLink  # without_totals on numbered pages
+    source: SourceLink  # without_totals() on numbered pages
     items: tuple[ArticleItem, ...]  # this page's, newest first
     pager: Pager | None = None  # None when every article of the source is on this page
     unknown: bool = False  # the articles that name no source, rather than a source's
@@ -266,7 +273,7 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
                 for part in paginate(found, page_size, out_path, numbered):
                     title = f"{link.name} × {place.name}" + _page_number(part.pager)
                     context = (PairContext(link, place, part.items, len(found), part.pager) if _is_front(part)
-                               else PairContext(without_totals(link), without_totals(place), part.items, None,
+                               else PairContext(link.without_totals(), place.without_totals(), part.items, None,
                                                 part.pager))
                     pages.append(Page(part.out_path, "pair.html", title, context,
                                       f"the pair '{actor.slug}' × '{place.slug}'" + _page_number(part.pager)))
@@ -335,7 +342,7 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
         links.append(link)
         for part in paginate(said[slug], page_size, out_path, partial(urls.speaker_page_path, slug)):
             pages.append(Page(part.out_path, "person.html", speaker.name + _page_number(part.pager),
-                              PersonContext(link if _is_front(part) else without_totals(link), part.items, part.pager),
+                              PersonContext(link if _is_front(part) else link.without_totals(), part.items, part.pager),
                               f"the speaker {speaker.name!r}" + _page_number(part.pager)))
     links.sort(key=lambda link: (-link.quotations, link.name))
     voices = VoicesContext(tuple(links), tuple(unknown[:page_size]), len(unknown))
@@ -361,7 +368,7 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         numbered = partial(urls.source_page_path, slugs[name])
         for part in paginate(by_source[name], page_size, link.out_path, numbered):
             pages.append(Page(part.out_path, "source.html", name + _page_number(part.pager),
-                              SourceContext(link if _is_front(part) else without_totals(link), part.items,
+                              SourceContext(link if _is_front(part) else link.without_totals(), part.items,
                                             part.pager),
                               f"the source {name!r}" + _page_number(part.pager)))
     unknown = [items[article.slug] for article in ordered if not article.source]
@@ -370,7 +377,7 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         numbered = partial(urls.source_page_path, UNKNOWN_SOURCE)
         for part in paginate(unknown, page_size, unknown_link.out_path, numbered):
             pages.append(Page(part.out_path, "source.html", unknown_link.name + _page_number(part.pager),
-                              SourceContext(unknown_link if _is_front(part) else without_totals(unknown_link),
+                              SourceContext(unknown_link if _is_front(part) else unknown_link.without_totals(),
                                             part.items, part.pager, unknown=True),
                               "the articles that name no source" + _page_number(part.pager)))
     pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources", SourcesContext(tuple(links), unknown_link),

@@ -164,6 +164,20 @@ def test_a_changed_template_or_setting_rebuilds_every_page(corpus, tmp_path):
     assert all("Skip to the news" in path.read_text() for path in out_dir.rglob("*.html"))
 
 
+def test_builds_in_one_process_leave_no_file_open(corpus, tmp_path):
+    # As digest serve builds, again and again: the staging folders' handles are closed.
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    before = open_files()
+    for edit in range(3):
+        (corpus / "report-001.md").write_text((corpus / "report-001.md").read_text() + f"\nEdit {edit}.\n")
+        assert build_site(corpus, out_dir).rendered > 0
+    assert open_files() == before
+
+
 def test_a_summary_length_other_than_the_cached_one_equals_a_full_build(corpus, tmp_path):
     # The cache keeps each article's summary, and its search weights, cut for the setting of
     # the build that loaded it.
