@@ -8,7 +8,7 @@ and weights, and the JSON they are written as) beside the article cache, and the
 takes out the articles whose weights changed and puts in their new ones, for only their
 words. When more than a quarter of the numbers would change (an article dated before most
 others was added, or the settings changed), the lists are made again from nothing; either
-way they are the same, and so is the index (tests/test_search.py).
+way they are the same, and so is the index (tests/test_postings.py).
 """
 
 from __future__ import annotations
