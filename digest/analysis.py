@@ -23,6 +23,7 @@ from .header import find_dateline
 from .model import Article, Mention, Taxonomy, TopicTag
 from .quotes import Quotation, Speaker, extract_quotations
 from .sentences import cut_at_sentence
+from .stored import Stored, contents
 
 SUMMARY_LENGTH = 300  # the default of Settings.summary_length
 
@@ -73,11 +74,12 @@ class TagEvidence:
     are most of an analysis, and a build reads them only to render the few pages that show
     them: a rebuild reads every analysis back from its cache and plans with the aliases
     alone, and the sentences are sent back from the workers that load the articles as bytes.
+    The article cache keeps them apart, read from its file by the page that shows them.
     """
 
     slug: str  # the topic's
     aliases: tuple[tuple[str, int], ...]  # (alias as written in the taxonomy, matches), most first
-    packed_sentences: bytes  # pack_sentences() of the sentences
+    packed_sentences: bytes | Stored  # pack_sentences() of the sentences; Stored once in the article cache
 
     @property
     def sentences(self) -> tuple[SentenceMatches, ...]:
@@ -85,7 +87,7 @@ class TagEvidence:
         sentences = self.__dict__.get("_sentences")
         if sentences is None:
             sentences = self.__dict__["_sentences"] = tuple(
-                map(_new_tuple, repeat(SentenceMatches), pickle.loads(self.packed_sentences)))
+                map(_new_tuple, repeat(SentenceMatches), pickle.loads(contents(self.packed_sentences))))
         return sentences
 
     def __getstate__(self) -> dict:

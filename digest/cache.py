@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from .analysis import ArticleAnalysis
 from .collector import collector_paused
 from .model import Article
 from .search import PackedWeights
+from .stored import Stored, StoredFile, contents
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 RACY_NS = 2_000_000_000  # a file changed this close to a cache write may not show it in its mtime
 
 
@@ -83,13 +85,13 @@ class LoadedFile:
     source_path: str
     status: tuple[int, int, int]  # file_status() when it was loaded
     content_hash: str
-    article: Article | None  # tagged (workers.without_mentions), without its slug (slugs depend on the other files)
+    article: Article | None  # tagged (workers.as_kept), without its slug (slugs depend on the other files)
     analysis: ArticleAnalysis | None = None  # analyse_article of ``article``
     # What the files that are not pages hold of the article alone: its record in
     # articles.json (export.article_record) and the weights of its words in the search index
-    # (search.article_weights), made where it was loaded.
-    record: bytes = b""
-    weights: PackedWeights | None = None
+    # (search.article_weights), made where it was loaded; Stored once in the cache.
+    record: bytes | Stored = b""
+    weights: PackedWeights | Stored | None = None
     errors: tuple[DigestError, ...] = ()
     warnings: tuple[DigestError, ...] = ()
 
@@ -108,33 +110,62 @@ def cache_shard(source_path: str) -> int:
 class ArticleCache:
     """Loaded files of the previous build, valid while ``key`` (code and taxonomy) is unchanged.
 
-    Each shard is a file in ``folder``: a small header (format, key, when it was written)
-    and then its entries, so that a stale shard is known without reading its entries.
+    Each shard is a file in ``folder``: a small header (format and key), the bytes kept
+    apart (stored.py: records, search weights, bodies and evidence sentences), its entries,
+    which stand for those bytes by where they lie, and where the entries start. A stale
+    shard is known from its header alone, and the entries are read without the bytes apart,
+    which are read back where they are used from the file, held open until close().
     """
 
     folder: Path
     key: str
     entries: dict[str, LoadedFile] = field(default_factory=dict)
     written_ns: dict[int, int] = field(default_factory=dict)  # by shard: when it was written
+    files: list[StoredFile] = field(default_factory=list)  # open, for the Stored values of the entries
+    writers: dict[int, _ShardWriter] = field(default_factory=dict)  # shards being written, by keep() and save()
 
     @classmethod
     def open(cls, folder: Path, key: str) -> ArticleCache:
         """Return the cache kept in ``folder``, without the shards that are missing, stale or unreadable."""
         cache = cls(folder, key)
         for shard in range(CACHE_SHARDS):
+            path = cache.shard_path(shard)
             try:
-                with open(cache.shard_path(shard), "rb") as stream:
+                stream = open(path, "rb")
+            except OSError:
+                continue
+            stored_file = StoredFile(os.dup(stream.fileno()), str(path))
+            try:
+                with stream:
                     header = pickle.load(stream)
                     if header["format"] != CACHE_FORMAT or header["key"] != key:
-                        continue
+                        raise ValueError("made by other code or for another taxonomy")
+                    end = stream.seek(-8, os.SEEK_END)
+                    stream.seek(int.from_bytes(stream.read(8), "little"))
+                    unpickler = pickle.Unpickler(stream)
+                    unpickler.persistent_load = lambda place: Stored(stored_file, *place)
                     with collector_paused():
-                        entries = pickle.load(stream)
+                        kept = unpickler.load()
+                    if stream.tell() != end:
+                        raise ValueError("cut short or written over")
             except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ImportError,
                     ValueError, IndexError):
+                stored_file.close()
                 continue  # a cache is only ever a shortcut: when in doubt, load the files again
-            cache.entries.update(entries)
-            cache.written_ns[shard] = header["written_ns"]
+            cache.files.append(stored_file)
+            cache.entries.update(kept["entries"])
+            cache.written_ns[shard] = kept["written_ns"]
         return cache
+
+    def close(self) -> None:
+        """Close the files the entries' Stored values are read from, which can then be read
+        no more, and remove the shards begun and not saved."""
+        for writer in self.writers.values():
+            writer.abandon()
+        self.writers.clear()
+        for stored_file in self.files:
+            stored_file.close()
+        self.files.clear()
 
     def shard_path(self, shard: int) -> Path:
         return self.folder / f"shard-{shard:02d}.pickle"
@@ -150,10 +181,24 @@ class ArticleCache:
             return replace(entry, status=status)
         return None
 
-    def save(self, loaded: list[LoadedFile]) -> None:
-        """Replace the stored entries by ``loaded``, rewriting only the shards that changed.
+    def keep(self, loaded: list[LoadedFile]) -> list[LoadedFile]:
+        """Return files just loaded as kept: their bytes apart written to the shards that
+        will hold them, and read back from there where they are used.
 
-        A shard is replaced atomically: a half-written one is never read.
+        A build keeps files as they come from the workers, so that it never holds all their
+        bytes at once; save() then writes the shards' entries.
+        """
+        kept = [self._writer(cache_shard(entry.source_path)).keep(entry) for entry in loaded]
+        for writer in self.writers.values():
+            writer.stream.flush()  # written before any is read back through the other descriptor
+        return kept
+
+    def save(self, loaded: list[LoadedFile]) -> list[LoadedFile]:
+        """Replace the stored entries by ``loaded``, rewriting only the shards that changed;
+        return ``loaded`` as kept (see keep()).
+
+        A shard is replaced atomically: a half-written one is never read. Values read from a
+        shard that is replaced stay readable: the file it was is held open until close().
         """
         shards: dict[int, dict[str, LoadedFile]] = {shard: {} for shard in range(CACHE_SHARDS)}
         for entry in loaded:
@@ -161,19 +206,96 @@ class ArticleCache:
         before = {shard: {} for shard in range(CACHE_SHARDS)}
         for source_path, entry in self.entries.items():
             before[cache_shard(source_path)][source_path] = entry
-        self.entries = {entry.source_path: entry for entry in loaded}
-        self.folder.mkdir(parents=True, exist_ok=True)
+        kept: dict[str, LoadedFile] = {}
         for shard, entries in shards.items():
-            kept = before[shard]
-            if shard in self.written_ns and kept.keys() == entries.keys() and all(
-                    kept[source_path] is entry for source_path, entry in entries.items()):
-                continue  # the very records it holds: nothing to write
+            previous = before[shard]
+            if shard in self.written_ns and shard not in self.writers and previous.keys() == entries.keys() and all(
+                    previous[source_path] is entry for source_path, entry in entries.items()):
+                kept.update(entries)  # the very records it holds: nothing to write
+                continue
+            writer = self._writer(shard)
+            shard_kept = {source_path: writer.keep(entry) for source_path, entry in entries.items()}
             self.written_ns[shard] = time.time_ns()
-            temporary = self.folder / f".shard-{shard:02d}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as stream:
-                pickle.dump({"format": CACHE_FORMAT, "key": self.key, "written_ns": self.written_ns[shard]}, stream)
-                pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.shard_path(shard))
+            writer.finish(shard_kept, self.written_ns[shard])
+            del self.writers[shard]
+            kept.update(shard_kept)
+        self.entries = kept
+        return [kept[entry.source_path] for entry in loaded]
+
+    def _writer(self, shard: int) -> _ShardWriter:
+        writer = self.writers.get(shard)
+        if writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            writer = self.writers[shard] = _ShardWriter(self.shard_path(shard), self.key)
+            self.files.append(writer.file)
+        return writer
+
+
+class _ShardWriter:
+    """A shard being written: its header, then the bytes apart of each entry as it comes, and
+    at the end its entries and where they start."""
+
+    def __init__(self, path: Path, key: str):
+        self.path = path
+        self.temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+        self.stream = open(self.temporary, "wb")
+        self.file = StoredFile(os.open(self.temporary, os.O_RDONLY), str(path))
+        self.stream.write(pickle.dumps({"format": CACHE_FORMAT, "key": key}))
+        self.position = self.stream.tell()
+        self.kept: dict[str, LoadedFile] = {}  # by source path, the entries whose bytes are in this file
+
+    def keep(self, entry: LoadedFile) -> LoadedFile:
+        """Return ``entry`` with its bytes apart in this shard."""
+        if self.kept.get(entry.source_path) is entry:
+            return entry
+        kept = self.kept[entry.source_path] = _kept(entry, self._keep_apart)
+        return kept
+
+    def _keep_apart(self, value: bytes | Stored) -> Stored:
+        if type(value) is Stored and value.file is self.file:
+            return value
+        data = contents(value)
+        stored = Stored(self.file, self.position, len(data))
+        self.stream.write(data)
+        self.position += len(data)
+        return stored
+
+    def finish(self, entries: dict[str, LoadedFile], written_ns: int) -> None:
+        """Write the entries and put the shard in place."""
+        pickler = pickle.Pickler(self.stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = _place_in_shard
+        pickler.dump({"written_ns": written_ns, "entries": entries})
+        self.stream.write(self.position.to_bytes(8, "little"))
+        self.stream.close()
+        os.replace(self.temporary, self.path)
+
+    def abandon(self) -> None:
+        self.stream.close()
+        self.temporary.unlink(missing_ok=True)
+
+
+def _place_in_shard(value: object) -> tuple[int, int] | None:
+    # Every Stored in a shard's entries lies in that shard's file: where.
+    if type(value) is Stored:
+        return value.offset, value.length
+    return None
+
+
+def _kept(entry: LoadedFile, keep_apart: Callable[[bytes | Stored], Stored]) -> LoadedFile:
+    """Return ``entry`` with its bytes apart (stored.py) passed through ``keep_apart``."""
+    if entry.article is None:
+        return entry
+    body_html = entry.article.body_html
+    article = replace(entry.article, body_html=keep_apart(body_html.encode() if type(body_html) is str else body_html))
+    analysis = entry.analysis
+    if analysis is not None:
+        analysis = replace(analysis, evidence=tuple(
+            replace(found, packed_sentences=keep_apart(found.packed_sentences)) for found in analysis.evidence))
+    weights = entry.weights
+    if weights is not None:
+        weights = keep_apart(weights if type(weights) is Stored else weights.to_bytes())
+    record = keep_apart(entry.record) if entry.record else entry.record
+    return replace(entry, article=article, analysis=analysis, record=record, weights=weights)
 
 
 def read_build_record(path: Path, manifest: str | None) -> dict | None:

@@ -13,26 +13,27 @@ from dataclasses import asdict
 from . import urls
 from .model import Article, Taxonomy
 from .quotes import Quotation, extract_quotations
+from .stored import Stored, contents
 
 SCHEMA = "digest-articles/2"
 
 
 def articles_json(articles: list[Article], taxonomy: Taxonomy, generator: str,
                   quotations: Mapping[str, Sequence[Quotation]] | None = None,
-                  records: Mapping[str, bytes] | None = None) -> bytes:
+                  records: Mapping[str, bytes | Stored] | None = None) -> bytes:
     """Return articles.json for ``articles`` (already in the index's order): articles_json_parts, joined."""
     return b"".join(articles_json_parts(articles, taxonomy, generator, quotations, records))
 
 
 def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: str,
                         quotations: Mapping[str, Sequence[Quotation]] | None = None,
-                        records: Mapping[str, bytes] | None = None) -> Iterator[bytes]:
+                        records: Mapping[str, bytes | Stored] | None = None) -> Iterator[bytes]:
     """Yield articles.json in parts, one article each, for a writer that can take them one by one.
 
     ``quotations`` are extract_quotations of the articles, by slug, for a caller that has
     them already; any missing are extracted here. ``records`` are article_record of the
     articles, by source path, made where they were loaded (in a worker process, or kept in
-    the cache from an earlier build): encoding the records is most of the work, and each
+    the article cache, which reads them back here): encoding the records is most of the work, and each
     depends on its article alone. The file is compact, one article a line:
     json.dumps encodes in C only without ``indent``, several times faster on what is tens
     of megabytes for 1,000 articles, and the lines keep it readable in a pager and diffs per
@@ -49,7 +50,8 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     made = records or {}
     separator = b"\n"
     for article in articles:
-        record = made.get(article.source_path) or article_record(article, taxonomy, known.get(article.slug))
+        record = made.get(article.source_path)
+        record = contents(record) if record else article_record(article, taxonomy, known.get(article.slug))
         yield b"%s{\"slug\":%s,\"page\":%s,%s" % (
             separator, _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode(), record)
         separator = b",\n"

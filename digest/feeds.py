@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from . import __version__, urls
+from . import __version__, stored, urls
 from .model import Taxonomy
 from .site import ArticleContext, Settings, SitePlan
 
@@ -92,7 +92,7 @@ def _entry(root: ET.Element, feed: Feed, context: ArticleContext, taxonomy: Taxo
         ET.SubElement(entry, "category", {"term": topic.slug, "label": _clean(topic.name)})
     if item.summary:
         _text(entry, "summary", item.summary).set("type", "text")
-    content = _text(entry, "content", article.body_html)
+    content = _text(entry, "content", stored.text(article.body_html))
     content.set("type", "html")
     if settings.site_url:
         # Links in a Markdown body are relative to the article page. Only an absolute base is

@@ -12,6 +12,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from .stored import Stored
+
 # Where a metadata value came from. Shown on article pages and written to articles.json.
 FROM_FRONT_MATTER = "front matter"
 FROM_HEADLINE = "headline"  # a first line that reads as a headline (no closing punctuation)
@@ -91,7 +93,7 @@ class TopicTag:
     slug: str
     count: int  # number of mentions
     # Every mention, in text order; a build keeps what it makes of them and drops them once
-    # the article is loaded (workers.without_mentions), keeping the count.
+    # the article is loaded (workers.as_kept), keeping the count.
     mentions: tuple[Mention, ...]
 
 
@@ -107,8 +109,12 @@ class Article:
     url: str | None  # the original's address; only http(s) addresses are kept
     origins: Origins
     dateline: Dateline | None
-    blocks: tuple[Block, ...]  # the clean body
-    body_html: str  # the clean body as HTML, built from escaped text only
+    # The clean body. A build drops the blocks once the article is loaded
+    # (workers.as_kept): what it needs of them is made by then.
+    blocks: tuple[Block, ...]
+    # The clean body as HTML, built from escaped text only; Stored (UTF-8) once in the
+    # article cache, read back by the one page that shows it: stored.text(body_html).
+    body_html: str | Stored
     removed: tuple[Removal, ...]  # boilerplate taken out of the body, in file order
     extra: tuple[tuple[str, Any], ...] = ()  # front matter fields the digest does not know
     content_hash: str = ""  # sha256 of the file's bytes

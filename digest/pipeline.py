@@ -7,6 +7,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,16 +124,17 @@ def build_site(
     # until the build ends and hold no cycles. Frozen, they are left out of every later
     # collection (a tenth of a build's time went to walking them), and forked workers do not
     # touch their pages of memory to walk them again.
-    try:
-        return _build_site(articles_dir, out_dir, taxonomy_path, settings, keep_going, project_dir, templates_dir,
-                           progress, workers)
-    finally:
-        gc.unfreeze()
+    with ExitStack() as cleanup:
+        try:
+            return _build_site(articles_dir, out_dir, taxonomy_path, settings, keep_going, project_dir,
+                               templates_dir, progress, workers, cleanup)
+        finally:
+            gc.unfreeze()
 
 
 def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, settings: Settings, keep_going: bool,
                 project_dir: Path | None, templates_dir: Path | None, progress: Progress,
-                workers: int | None) -> BuildReport:
+                workers: int | None, cleanup: ExitStack) -> BuildReport:
     started = time.perf_counter()
     protected = {"the articles folder": articles_dir}
     if project_dir is not None:
@@ -158,7 +160,10 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     if _is_up_to_date(previous, inputs, statuses, out_dir, present):
         return _unchanged_report(previous, out_dir, time.perf_counter() - started)
 
-    cache = ArticleCache.open(cache_dir / "articles", taxonomy_key)
+    # What a loaded file depends on besides its own bytes: the summary's length, as its search
+    # weights are made from the summary, and the body they are made from is not kept.
+    cache = ArticleCache.open(cache_dir / "articles", fingerprint(taxonomy_key, settings.summary_length))
+    cleanup.callback(cache.close)  # what the build reads from it is in the site by then
     loaded: dict[Path, LoadedFile] = {}
     for path, status in zip(paths, statuses):
         hit = cache.find(path.relative_to(articles_dir).as_posix(), path, status)
@@ -170,10 +175,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     load_workers = workers or (available_workers() if len(to_load) >= PARALLEL_MIN_FILES else 1)
     with collector_paused():
         fresh = load_files(to_load, articles_dir, taxonomy, matcher, settings.summary_length, load_workers,
-                           on_done=lambda done: progress("load", done, len(to_load)))
+                           on_done=lambda done: progress("load", done, len(to_load)), keep=cache.keep)
     loaded.update(zip(to_load, fresh))
-    files = [loaded[path] for path in paths]
-    cache.save(files)
+    # As kept: the bytes that only a page or a file uses are read back from the cache there.
+    files = cache.save([loaded[path] for path in paths])
+    del loaded, fresh
     errors = [*link_errors, *(error for file in files for error in file.errors)]
     warnings = [warning for file in files for warning in file.warnings]
     if errors and not keep_going:

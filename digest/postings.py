@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import sub
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # search.py makes the index from these lists
-    from .search import PackedWeights
+from .search import PackedWeights
+from .stored import Stored
 
 FORMAT = 1
 # Beyond this share of the articles changed, updating the lists costs more than making them.
@@ -75,10 +74,11 @@ class Postings:
                         stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
 
-    def update(self, documents: Sequence[str | None], weights: Sequence[PackedWeights]) -> None:
+    def update(self, documents: Sequence[str | None], weights: Sequence[PackedWeights | Stored]) -> None:
         """Make the lists those of ``weights``, article number by number, with their identities.
 
-        An identity of None is never taken for unchanged.
+        An identity of None is never taken for unchanged. Weights kept in the article cache
+        (Stored) are read back only for the articles that changed.
         """
         changed = [number for number in range(max(len(documents), len(self.documents)))
                    if number >= len(documents) or number >= len(self.documents)
@@ -96,8 +96,9 @@ class Postings:
         self.terms_of += [""] * (len(documents) - len(self.terms_of))
         for number in changed:
             if number < len(documents):
-                touched.update(self._put_in(number, weights[number]))
-                self.terms_of[number] = weights[number][0]
+                packed = PackedWeights.of(weights[number])
+                touched.update(self._put_in(number, packed))
+                self.terms_of[number] = packed[0]
         for term in touched:
             numbers = self.numbers.get(term)
             if not numbers:

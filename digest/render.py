@@ -7,7 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
-from . import __version__, urls
+from . import __version__, stored, urls
 from .fragments import PageFragments
 from .site import Page, Settings, SitePlan
 
@@ -112,7 +112,7 @@ def render_page(environment: Environment, page: Page, plan: SitePlan, site_title
         nav=navigation(plan),
         stylesheet=urls.STYLESHEET,
         favicon=urls.FAVICON,
-        body_html=Markup(page.context.article.body_html) if page.template == "article.html" else "",
+        body_html=Markup(stored.text(page.context.article.body_html)) if page.template == "article.html" else "",
         # The pieces that lists repeat by the thousand, made in Python: see fragments.py.
         html=fragments,
         # The same links as the global link(), which finds the page in the context at each

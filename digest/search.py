@@ -25,6 +25,7 @@ from . import urls
 from .analysis import ArticleAnalysis
 from .model import Article, Taxonomy
 from .site import ArticleContext, Settings, SitePlan
+from .stored import Stored
 
 # How much one occurrence of a word weighs in each field. The summary is the lede, which is
 # also in the body: a word there counts in both, as it should, since it is what the story is about.
@@ -125,6 +126,20 @@ class PackedWeights(tuple):
         terms, weights = self
         return zip(terms.split("\n"), array("I", weights)) if terms else iter(())
 
+    def to_bytes(self) -> bytes:
+        """Return the weights as the article cache keeps them apart (stored.py)."""
+        terms, weights = self
+        return len(weights).to_bytes(4, "little") + weights + terms.encode()
+
+    @classmethod
+    def of(cls, value: PackedWeights | Stored) -> PackedWeights:
+        """Return ``value``, or the weights it stands for, read back from the article cache."""
+        if type(value) is not Stored:
+            return value
+        data = value.read()
+        size = int.from_bytes(data[:4], "little")
+        return cls((data[4 + size:].decode(), data[4:4 + size]))
+
 
 def article_weights(article: Article, analysis: ArticleAnalysis, taxonomy: Taxonomy) -> PackedWeights:
     """Return term_weights of the article's search document, packed.
@@ -195,7 +210,7 @@ def render_search_index(plan: SitePlan, settings: Settings, weights: Mapping[str
     ``kept`` is where the lists of the last build are kept, and are kept for the next; they
     are used when made under the same ``key`` (of the code, the taxonomy and the settings).
     """
-    from .postings import Postings  # it builds on this module's PackedWeights
+    from .postings import Postings  # it imports this module for PackedWeights
 
     made: dict[str, PackedWeights] = {}
     for article in plan.articles:

@@ -49,16 +49,18 @@ def available_workers() -> int:
 
 
 def load_files(paths: Sequence[Path], folder: Path, taxonomy: Taxonomy, matcher: Matcher, summary_length: int,
-               workers: int, on_done: Callable[[int], None] = lambda done: None) -> list[LoadedFile]:
+               workers: int, on_done: Callable[[int], None] = lambda done: None,
+               keep: Callable[[list[LoadedFile]], list[LoadedFile]] = lambda loaded: loaded) -> list[LoadedFile]:
     """Return the loaded, tagged and analysed ``paths``, in their order, using ``workers`` processes.
 
-    ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers.
+    ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers. Each
+    batch of files goes through ``keep`` as it comes (ArticleCache.keep).
     """
     _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length)
     chunks = [paths[start:start + LOAD_CHUNK] for start in range(0, len(paths), LOAD_CHUNK)]
     results: list[LoadedFile] = []
     for chunk_results in _map(_load_chunk, chunks, workers):
-        results.extend(chunk_results)
+        results.extend(keep(chunk_results))
         on_done(len(results))
     return results
 
@@ -84,19 +86,21 @@ def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, su
         return LoadedFile(source_path, status, content_hash(path), None, errors=(exc,))
     tagged = tag_article(article, matcher)
     analysis = analyse_article(tagged, taxonomy, summary_length)
-    return LoadedFile(source_path, status, article.content_hash, without_mentions(tagged), analysis,
+    return LoadedFile(source_path, status, article.content_hash, as_kept(tagged), analysis,
                       article_record(tagged, taxonomy, analysis.quotations),
                       article_weights(tagged, analysis, taxonomy), warnings=tuple(warnings))
 
 
-def without_mentions(article: Article) -> Article:
-    """Return ``article`` with its tags' counts but not their Mentions.
+def as_kept(article: Article) -> Article:
+    """Return ``article`` as a build keeps it once loaded: its tags' counts but not their
+    Mentions, and no blocks.
 
-    Everything a build makes from the Mentions (the evidence and quotations of the analysis,
-    the article's record in articles.json) is made as the file is loaded. Kept, they would be
-    half of what a rebuild reads back from the cache, and of what a build holds in memory.
+    Everything a build makes from the Mentions and the blocks (the evidence and quotations
+    of the analysis, the article's record in articles.json, its search weights) is made as
+    the file is loaded; its page shows the body as HTML. Kept, they would be half of what a
+    rebuild reads back from the cache, and of what a build holds in memory.
     """
-    return replace(article, tags=tuple(replace(tag, mentions=()) for tag in article.tags))
+    return replace(article, blocks=(), tags=tuple(replace(tag, mentions=()) for tag in article.tags))
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],

@@ -1,0 +1,100 @@
+"""The article cache keeps each file's bytes apart on disk and reads them back where used."""
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest import stored
+from digest.cache import ArticleCache
+from digest.search import PackedWeights
+from digest.stored import Stored
+from digest.tag import compile_matcher
+from digest.taxonomy import load_taxonomy
+from digest.workers import load_file
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    """The founding articles, loaded as a build loads them."""
+    folder = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", folder)
+    taxonomy = load_taxonomy()
+    matcher = compile_matcher(taxonomy)
+    return [load_file(path, folder, taxonomy, matcher, 300) for path in sorted(folder.iterdir())]
+
+
+@pytest.fixture
+def cache(tmp_path):
+    opened = ArticleCache.open(tmp_path / "cache", "key")
+    yield opened
+    opened.close()
+
+
+def apart(entry) -> dict[str, object]:
+    """What the cache keeps apart of ``entry``, read back."""
+    return {
+        "record": stored.contents(entry.record),
+        "weights": tuple(PackedWeights.of(entry.weights)),
+        "body_html": stored.text(entry.article.body_html),
+        "evidence": [found.sentences for found in entry.analysis.evidence],
+    }
+
+
+def test_kept_files_read_back_what_was_loaded(loaded, cache, tmp_path):
+    kept = cache.save(cache.keep(loaded[:3]) + loaded[3:])
+    for entry, kept_entry in zip(loaded, kept):
+        assert type(kept_entry.record) is Stored and type(kept_entry.article.body_html) is Stored
+        assert apart(kept_entry) == apart(entry)
+        assert kept_entry.article.tags == entry.article.tags and kept_entry.article.title == entry.article.title
+    cache.close()
+    reopened = ArticleCache.open(tmp_path / "cache", "key")
+    try:
+        assert sorted(reopened.entries) == sorted(entry.source_path for entry in loaded)
+        for entry in loaded:
+            assert apart(reopened.entries[entry.source_path]) == apart(entry)
+    finally:
+        reopened.close()
+
+
+def test_values_of_a_replaced_shard_stay_readable_until_the_cache_is_closed(loaded, tmp_path):
+    cache = ArticleCache.open(tmp_path / "cache", "key")
+    cache.save(loaded)
+    cache.close()
+    cache = ArticleCache.open(tmp_path / "cache", "key")
+    before = dict(cache.entries)
+    cache.save(loaded)  # fresh objects: every shard is written again, copying the old values
+    for entry in loaded:
+        assert apart(before[entry.source_path]) == apart(entry)
+    cache.close()
+    with pytest.raises(ValueError, match="closed"):
+        stored.contents(before[loaded[0].source_path].record)
+
+
+def test_closing_a_cache_removes_the_shards_it_began(loaded, cache, tmp_path):
+    cache.keep(loaded)  # as a build that fails before saving
+    assert any(name.endswith(".tmp") for name in os.listdir(tmp_path / "cache"))
+    cache.close()
+    assert os.listdir(tmp_path / "cache") == []
+
+
+def test_a_stored_value_is_never_pickled(loaded, cache):
+    # It means a place in a file held open by this process: nothing anywhere else.
+    kept = cache.save(loaded)
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(kept[0].record)
+
+
+def test_a_shard_cut_short_is_not_read(loaded, tmp_path):
+    cache = ArticleCache.open(tmp_path / "cache", "key")
+    cache.save(loaded)
+    cache.close()
+    for shard in (tmp_path / "cache").glob("shard-*.pickle"):
+        data = shard.read_bytes()
+        shard.write_bytes(data[:len(data) // 2])
+    reopened = ArticleCache.open(tmp_path / "cache", "key")
+    assert reopened.entries == {} and reopened.files == []
