@@ -23,6 +23,7 @@ from .header import find_dateline
 from .model import Article, Mention, Taxonomy, TopicTag
 from .quotes import Quotation, Speaker, extract_quotations
 from .sentences import cut_at_sentence
+from .recent import MadeOnce
 from .stored import Stored, contents
 
 SUMMARY_LENGTH = 300  # the default of Settings.summary_length
@@ -70,7 +71,7 @@ class SentenceMatches(NamedTuple):
 class TagEvidence:
     """Why an article has a tag: the names that matched and the sentences that hold them.
 
-    The sentences are kept pickled, and read back the first time they are asked for. They
+    The sentences are kept pickled, and read back when they are asked for. They
     are most of an analysis, and a build reads them only to render the few pages that show
     them: a rebuild reads every analysis back from its cache and plans with the aliases
     alone, and the sentences are sent back from the workers that load the articles as bytes.
@@ -84,17 +85,21 @@ class TagEvidence:
     @property
     def sentences(self) -> tuple[SentenceMatches, ...]:
         """The sentences that hold the matches, in text order, each once."""
-        sentences = self.__dict__.get("_sentences")
-        if sentences is None:
-            sentences = self.__dict__["_sentences"] = tuple(
-                map(_new_tuple, repeat(SentenceMatches), pickle.loads(contents(self.packed_sentences))))
-        return sentences
-
-    def __getstate__(self) -> dict:
-        return _without_derived(self)
+        return _sentences_of(self)
 
 
 _new_tuple = tuple.__new__
+
+
+def _unpack_sentences(evidence: TagEvidence) -> tuple[SentenceMatches, ...]:
+    return tuple(map(_new_tuple, repeat(SentenceMatches), pickle.loads(contents(evidence.packed_sentences))))
+
+
+# An article's sentences show on its page and on its topics' pages. The latest read back are
+# kept, so that those pages share one tuple (and what fragments.py makes of it) when one
+# process renders them, but not every article's: that grew a worker by 400 MiB at 10,000
+# articles. A tag's sentences take 7 KB on average.
+_sentences_of = MadeOnce(_unpack_sentences, size=1 << 12)
 
 
 def pack_sentences(sentences: tuple[SentenceMatches, ...]) -> bytes:

@@ -17,8 +17,7 @@ a piece made of pieces does not make a Markup of each.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from markupsafe import Markup
 from . import urls
 from .analysis import FieldOrigin, RemovedLine, SentenceMatches
 from .body import block_id
+from .recent import MadeOnce
 from .site import ArticleItem, RelatedItem, TopicEvidence, TopicLink
 
 try:  # markupsafe's own escaping, as a plain str: its public escape() makes a Markup of each piece
@@ -348,37 +348,12 @@ def _make_card_parts(item: ArticleItem, heading_level: int) -> tuple[str, ...]:
     ))
 
 
-class _MadeOnce:
-    """What ``make`` returns for a record, kept for the next page that shows the same record.
-
-    The plan shares one frozen record between the pages that show it, so a record is found
-    by identity, which costs less than hashing it. Each entry holds its record, so that no
-    other object can take its id while it is kept; the oldest go first beyond ``size``.
-    """
-
-    def __init__(self, make: Callable[..., tuple], size: int):
-        self._make = make
-        self._size = size
-        self._made: OrderedDict[tuple, tuple[object, tuple]] = OrderedDict()
-
-    def __call__(self, record: object, *args) -> tuple:
-        key = (id(record), *args)
-        found = self._made.get(key)
-        if found is not None:
-            return found[1]
-        made = self._make(record, *args)
-        self._made[key] = (record, made)
-        if len(self._made) > self._size:
-            self._made.popitem(last=False)
-        return made
-
-
 # An article's card shows on the index, its date, month, topics, pairs and source: it is made
 # once (twice: lists of days have smaller headings). The bound keeps a site of 100,000
 # articles from holding every card at once.
-_card_parts = _MadeOnce(_make_card_parts, size=1 << 14)
+_card_parts = MadeOnce(_make_card_parts, size=1 << 14)
 
 # The sentences of an article's tag show on the article's page and on the topic's page; in a
 # build that renders both in one process (one worker, or a small site) they are made once.
-# Keyed by the analysis's tuple of sentences, which the plan shares between the two pages.
-_evidence_rows = _MadeOnce(_make_evidence_rows, size=1 << 14)
+# Keyed by the tuple of sentences, which the two pages share while analysis.py keeps it.
+_evidence_rows = MadeOnce(_make_evidence_rows, size=1 << 12)  # 8 KB a tag
