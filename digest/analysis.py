@@ -81,6 +81,9 @@ class TagEvidence:
     slug: str  # the topic's
     aliases: tuple[tuple[str, int], ...]  # (alias as written in the taxonomy, matches), most first
     packed_sentences: bytes | Stored  # pack_sentences() of the sentences; Stored once in the article cache
+    # The rows of the list of sentences that pages show (fragments.with_evidence_rows), made
+    # where the article is loaded: a page then reads them back instead of the sentences.
+    packed_rows: bytes | Stored = b""
 
     @property
     def sentences(self) -> tuple[SentenceMatches, ...]:

@@ -17,16 +17,21 @@ a piece made of pieces does not make a Markup of each.
 
 from __future__ import annotations
 
+import pickle
+
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
+from itertools import chain
 
 from markupsafe import Markup
 
 from . import urls
-from .analysis import FieldOrigin, RemovedLine, SentenceMatches
+from .analysis import ArticleAnalysis, FieldOrigin, RemovedLine, SentenceMatches, TagEvidence
 from .body import block_id
 from .recent import MadeOnce
 from .site import ArticleItem, RelatedItem, TopicEvidence, TopicLink
+from .stored import contents
 
 try:  # markupsafe's own escaping, as a plain str: its public escape() makes a Markup of each piece
     from markupsafe._speedups import _escape_inner as _escape
@@ -218,7 +223,7 @@ class PageFragments:
         article = evidence.article_out_path
         page, paragraphs = self._href(article), self._before_fragment(article)
         rows = [f"{head}{paragraphs}{fragment}{tail}" if fragment else f"{head}{page}{tail}"
-                for head, fragment, tail in _evidence_rows(evidence.matches)]
+                for head, fragment, tail in _evidence_rows(evidence.found)]
         return f'<ul class="evidence">\n{"".join(rows)}</ul>'
 
     def _href(self, out_path: str) -> str:
@@ -267,7 +272,27 @@ def _alias_list(aliases: Sequence[tuple[str, int]]) -> str:
     return ", ".join([f"<q>{_escape(alias)}</q> × {count}" for alias, count in aliases])
 
 
-def _make_evidence_rows(matches: tuple[SentenceMatches, ...]) -> tuple[tuple[str, str, str], ...]:
+def with_evidence_rows(analysis: ArticleAnalysis) -> ArticleAnalysis:
+    """Return ``analysis`` with the rows of each tag's list of sentences made and packed
+    (TagEvidence.packed_rows): made once where the article is loaded, they are read back by
+    each page that shows them, in a fraction of the time it takes to make them."""
+    return replace(analysis, evidence=tuple(replace(found, packed_rows=pack_evidence_rows(found))
+                                            for found in analysis.evidence))
+
+
+def pack_evidence_rows(evidence: TagEvidence) -> bytes:
+    """Return TagEvidence.packed_rows for ``evidence``."""
+    return pickle.dumps(tuple(chain.from_iterable(_make_evidence_rows(evidence))), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_evidence_rows(evidence: TagEvidence) -> tuple[tuple[str, str, str], ...]:
+    if not evidence.packed_rows:
+        return _make_evidence_rows(evidence)
+    flat = iter(pickle.loads(contents(evidence.packed_rows)))
+    return tuple(zip(flat, flat, flat))
+
+
+def _make_evidence_rows(evidence: TagEvidence) -> tuple[tuple[str, str, str], ...]:
     """Return the list's row of each sentence: (HTML before the link, the link's fragment, HTML after).
 
     Made from the analysis's sentences rather than TopicEvidence.sentences, which makes three
@@ -275,7 +300,7 @@ def _make_evidence_rows(matches: tuple[SentenceMatches, ...]) -> tuple[tuple[str
     (test_fragments holds the two equal). The title (block -1) has no fragment: it links to the page.
     """
     rows = []
-    for found in matches:
+    for found in evidence.sentences:
         block = found.block
         fragment, place = ("", "title") if block < 0 else (f"#{block_id(block)}", f"paragraph {block + 1}")
         rows.append((f'<li><blockquote>{_highlighted(found)}</blockquote> <a class="evidence-link" href="',
@@ -355,5 +380,6 @@ _card_parts = MadeOnce(_make_card_parts, size=1 << 14)
 
 # The sentences of an article's tag show on the article's page and on the topic's page; in a
 # build that renders both in one process (one worker, or a small site) they are made once.
-# Keyed by the tuple of sentences, which the two pages share while analysis.py keeps it.
-_evidence_rows = MadeOnce(_make_evidence_rows, size=1 << 12)  # 8 KB a tag
+# Keyed by the analysis's evidence, which the plan shares between the two pages: found there,
+# its sentences are not even read back.
+_evidence_rows = MadeOnce(_read_evidence_rows, size=1 << 12)  # 8 KB a tag

@@ -137,7 +137,14 @@ class TopicEvidence:
     topic: TopicLink  # count: the article's mentions of the topic
     aliases: tuple[tuple[str, int], ...]  # alias as written in the taxonomy, matches
     article_out_path: str  # the article's page, which the sentences link to
-    matches: tuple[SentenceMatches, ...]  # the analysis's sentences, in text order
+    # The analysis's evidence: its sentences are read back only when a page shows them, which
+    # the pages of pairs, showing the aliases, do not.
+    found: TagEvidence
+
+    @property
+    def matches(self) -> tuple[SentenceMatches, ...]:
+        """The analysis's sentences, in text order."""
+        return self.found.sentences
 
     @property
     def sentences(self) -> tuple[EvidenceSentence, ...]:
@@ -227,7 +234,7 @@ class ArticleContext:
 
     @property
     def evidence(self) -> tuple[TopicEvidence, ...]:
-        return tuple(TopicEvidence(link, found.aliases, self.item.out_path, found.sentences)
+        return tuple(TopicEvidence(link, found.aliases, self.item.out_path, found)
                      for link, found in zip(self.item.topics, self.analysis.evidence))
 
     @property
@@ -287,7 +294,7 @@ class TopicArticle(NamedTuple):
     @property
     def evidence(self) -> TopicEvidence:
         found = self.found
-        return TopicEvidence(self.link, found.aliases, self.item.out_path, found.sentences)
+        return TopicEvidence(self.link, found.aliases, self.item.out_path, found)
 
 
 @dataclass(frozen=True)

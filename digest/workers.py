@@ -21,6 +21,7 @@ from . import urls
 from .cache import LoadedFile, content_hash, file_status
 from .errors import DigestError, DigestErrors
 from .export import article_record
+from .fragments import with_evidence_rows
 from .load import load_article
 from .render import render_page
 from .search import article_weights
@@ -85,7 +86,7 @@ def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, su
     except DigestError as exc:
         return LoadedFile(source_path, status, content_hash(path), None, errors=(exc,))
     tagged = tag_article(article, matcher)
-    analysis = analyse_article(tagged, taxonomy, summary_length)
+    analysis = with_evidence_rows(analyse_article(tagged, taxonomy, summary_length))
     return LoadedFile(source_path, status, article.content_hash, as_kept(tagged), analysis,
                       article_record(tagged, taxonomy, analysis.quotations),
                       article_weights(tagged, analysis, taxonomy), warnings=tuple(warnings))

@@ -1,15 +1,17 @@
 """The pieces lists repeat, made in Python: the same HTML as the Jinja macros they replaced."""
 
 import datetime
+import pickle
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
 
 from digest import urls
-from digest.analysis import FieldOrigin, RemovedLine, SentenceMatches
-from digest.fragments import PageFragments
+from digest.analysis import FieldOrigin, RemovedLine, SentenceMatches, TagEvidence, pack_sentences
+from digest.fragments import PageFragments, pack_evidence_rows
 from digest.render import make_environment, navigation
-from digest.site import ArticleItem, RelatedItem, TopicEvidence, TopicLink
+from digest.site import ArticleItem, RelatedItem, TopicArticle, TopicEvidence, TopicLink
 
 # The macros of templates/_macros.html and _story.html, and the loops of base.html,
 # article.html, topic.html, pair.html and person.html, as they were before fragments.py made
@@ -150,7 +152,12 @@ ITEMS = {
 # The sentences of an analysis (the title, paragraph 3, paragraph 1): fragments.py reads them
 # as they are, the reference macro through TopicEvidence.sentences. The last sentence has
 # empty matches, matches side by side and a match at each end.
-EVIDENCE = TopicEvidence(TOPICS[0], (("Russia", 1), (HOSTILE, 2)), "articles/a.html", (
+def found(*sentences: SentenceMatches) -> TagEvidence:
+    """An analysis's evidence with these sentences."""
+    return TagEvidence("russia", (), pack_sentences(sentences))
+
+
+EVIDENCE = TopicEvidence(TOPICS[0], (("Russia", 1), (HOSTILE, 2)), "articles/a.html", found(
     SentenceMatches(-1, f"Russia said {HOSTILE}", ((0, 6),)),
     SentenceMatches(2, "In Moscow & <b>", ((3, 9),)),
     SentenceMatches(0, f"{HOSTILE}<i>&Idlib",
@@ -231,9 +238,9 @@ def test_a_card_is_made_again_for_another_record_with_the_same_page():
 
 
 def test_a_sentence_list_is_made_again_for_another_analysis():
-    # The rows are kept by the analysis's sentences: an edited article (new sentences) gets new rows.
+    # The rows are kept by the analysis's evidence: an edited article (a new analysis) gets new rows.
     edited = TopicEvidence(EVIDENCE.topic, EVIDENCE.aliases, EVIDENCE.article_out_path,
-                           (SentenceMatches(4, "Russia again", ((0, 6),)),))
+                           found(SentenceMatches(4, "Russia again", ((0, 6),))))
     assert "again" not in PageFragments("index.html").evidence_list(EVIDENCE)
     assert "Russia</mark> again" in PageFragments("index.html").evidence_list(edited)
 
@@ -259,13 +266,33 @@ def test_link_is_the_templates_link(out_path):
 
 
 @pytest.mark.parametrize("out_path", PAGES)
+def test_rows_made_where_the_article_is_loaded_give_the_same_list(out_path):
+    packed = replace(EVIDENCE.found, packed_rows=pack_evidence_rows(EVIDENCE.found))
+    with_rows = TopicEvidence(EVIDENCE.topic, EVIDENCE.aliases, EVIDENCE.article_out_path, packed)
+    assert PageFragments(out_path).evidence_list(with_rows) == reference(out_path, "evidence_sentences", EVIDENCE)
+    unreadable = replace(packed, packed_sentences=b"not a pickle")  # the rows alone are read
+    assert PageFragments(out_path).evidence_section(replace(with_rows, found=unreadable)) == reference(
+        out_path, "evidence_section", EVIDENCE)
+
+
+def test_a_pair_entry_does_not_read_the_sentences_back():
+    # Pairs show the aliases; the sentences, read back from the cache, are left to the article's page.
+    unreadable = TagEvidence("russia", (("Russia", 2),), b"not a pickle")
+    entry = TopicArticle(ITEMS["dated"], TOPICS[0], SimpleNamespace(evidence=(unreadable,)), 0)
+    pair_entry = SimpleNamespace(item=entry.item, evidence=(entry.evidence,))
+    assert "<q>Russia</q> × 2" in PageFragments("index.html").pair_entry(pair_entry)
+    with pytest.raises(pickle.UnpicklingError):
+        entry.evidence.matches
+
+
+@pytest.mark.parametrize("out_path", PAGES)
 def test_article_pieces_are_the_templates_loops(out_path):
     html = PageFragments(out_path)
     related = (RelatedItem(ITEMS["dated"], TOPICS), RelatedItem(ITEMS["undated"], ()),
                RelatedItem(ITEMS["hostile"], TOPICS[1:]))
     assert html.related_list(related) == reference(out_path, "related_list", related)
     for topic in TOPICS:  # 3 mentions, and 1
-        evidence = TopicEvidence(topic, EVIDENCE.aliases, EVIDENCE.article_out_path, EVIDENCE.matches)
+        evidence = TopicEvidence(topic, EVIDENCE.aliases, EVIDENCE.article_out_path, EVIDENCE.found)
         assert html.evidence_section(evidence) == reference(out_path, "evidence_section", evidence)
     fields = (FieldOrigin("Title", HOSTILE, "front matter"), FieldOrigin(HOSTILE, "x & y", HOSTILE))
     removed = (RemovedLine(3, HOSTILE, "share-links", "Share on <b>"), RemovedLine(12, "Menu", HOSTILE, HOSTILE))
@@ -288,7 +315,7 @@ def test_topic_entries_and_quoted_in_are_the_templates_loops(out_path):
 def test_lists_of_entries_are_the_entries_line_by_line(out_path):
     # Templates place a list with a line break after it, only when it is not empty: the loop's HTML.
     html = PageFragments(out_path)
-    evidence = (EVIDENCE, TopicEvidence(TOPICS[1], ((HOSTILE, 1),), "articles/c.html", EVIDENCE.matches[1:]))
+    evidence = (EVIDENCE, TopicEvidence(TOPICS[1], ((HOSTILE, 1),), "articles/c.html", found(*EVIDENCE.matches[1:])))
     topic_entries = [SimpleNamespace(item=item, evidence=EVIDENCE) for item in ITEMS.values()]
     pair_entries = [SimpleNamespace(item=item, evidence=evidence) for item in ITEMS.values()]
     for count in (0, 1, 3):
