@@ -231,29 +231,36 @@ def render_search_index(plan: SitePlan, settings: Settings, weights: Mapping[str
     size = settings.search_shard_size
     lengths = {term: 2 * len(numbers) for term, numbers in postings.numbers.items()}
     term_ranges = split_terms(lengths, max(1, math.ceil(len(documents) / size)))
-    term_files = [
-        (urls.search_terms_path(number),
-         # As json.dumps would write {"terms": ..., "postings": [...]}, from each word's list as kept.
-         f'{{"terms":{_json(terms)},"postings":[{",".join([postings.encoded[term] for term in terms])}]}}')
-        for number, terms in enumerate(term_ranges)
-    ]
-    doc_files = [
-        (urls.search_docs_path(number), _json([document.record() for document in documents[start:start + size]]))
-        for number, start in enumerate(range(0, max(len(documents), 1), size))
-    ]
+    doc_starts = range(0, max(len(documents), 1), size)
+
+    # Each shard is made as it is written: together they are the size of the whole index.
+    def term_file(number: int) -> tuple[str, str]:
+        terms = term_ranges[number]
+        # As json.dumps would write {"terms": ..., "postings": [...]}, from each word's list as kept.
+        return (urls.search_terms_path(number),
+                f'{{"terms":{_json(terms)},"postings":[{",".join([postings.encoded[term] for term in terms])}]}}')
+
+    def doc_file(number: int) -> tuple[str, str]:
+        start = doc_starts[number]
+        return urls.search_docs_path(number), _json([document.record() for document in documents[start:start + size]])
+
     manifest = _json({
         "count": len(documents),
         # The first word of each range: a word belongs to the last range whose first word is <= it.
-        "terms": [[terms[0] if number else "", out_path]
-                  for number, (terms, (out_path, _)) in enumerate(zip(term_ranges, term_files))],
-        "docs": [out_path for out_path, _ in doc_files],
+        "terms": [[terms[0] if number else "", urls.search_terms_path(number)]
+                  for number, terms in enumerate(term_ranges)],
+        "docs": [urls.search_docs_path(number) for number in range(len(doc_starts))],
         "docsPerFile": size,
     })
-    if len(term_files) == len(doc_files) == 1:
+    if len(term_ranges) == len(doc_starts) == 1:
         # One file is enough: it carries the only shards, so the page never asks for them.
-        yield urls.SEARCH_INDEX, _script([*term_files, *doc_files, (urls.SEARCH_INDEX, manifest)])
+        yield urls.SEARCH_INDEX, _script([term_file(0), doc_file(0), (urls.SEARCH_INDEX, manifest)])
         return
-    for out_path, payload in [*term_files, *doc_files]:
+    for number in range(len(term_ranges)):
+        out_path, payload = term_file(number)
+        yield out_path, _script([(out_path, payload)])
+    for number in range(len(doc_starts)):
+        out_path, payload = doc_file(number)
         yield out_path, _script([(out_path, payload)])
     yield urls.SEARCH_INDEX, _script([(urls.SEARCH_INDEX, manifest)])
 
