@@ -290,8 +290,8 @@ def _kept(entry: LoadedFile, keep_apart: Callable[[bytes | Stored], Stored]) -> 
     analysis = entry.analysis
     if analysis is not None:
         analysis = replace(analysis, evidence=tuple(
-            replace(found, packed_sentences=keep_apart(found.packed_sentences),
-                    packed_rows=keep_apart(found.packed_rows) if found.packed_rows else found.packed_rows)
+            found._replace(packed_sentences=keep_apart(found.packed_sentences),
+                           packed_rows=keep_apart(found.packed_rows) if found.packed_rows else found.packed_rows)
             for found in analysis.evidence))
     weights = entry.weights
     if weights is not None:

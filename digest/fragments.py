@@ -276,7 +276,7 @@ def with_evidence_rows(analysis: ArticleAnalysis) -> ArticleAnalysis:
     """Return ``analysis`` with the rows of each tag's list of sentences made and packed
     (TagEvidence.packed_rows): made once where the article is loaded, they are read back by
     each page that shows them, in a fraction of the time it takes to make them."""
-    return replace(analysis, evidence=tuple(replace(found, packed_rows=pack_evidence_rows(found))
+    return replace(analysis, evidence=tuple(found._replace(packed_rows=pack_evidence_rows(found))
                                             for found in analysis.evidence))
 
 

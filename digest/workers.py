@@ -101,7 +101,7 @@ def as_kept(article: Article) -> Article:
     the file is loaded; its page shows the body as HTML. Kept, they would be half of what a
     rebuild reads back from the cache, and of what a build holds in memory.
     """
-    return replace(article, blocks=(), tags=tuple(replace(tag, mentions=()) for tag in article.tags))
+    return replace(article, blocks=(), tags=tuple(tag._replace(mentions=()) for tag in article.tags))
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],

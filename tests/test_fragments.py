@@ -267,10 +267,10 @@ def test_link_is_the_templates_link(out_path):
 
 @pytest.mark.parametrize("out_path", PAGES)
 def test_rows_made_where_the_article_is_loaded_give_the_same_list(out_path):
-    packed = replace(EVIDENCE.found, packed_rows=pack_evidence_rows(EVIDENCE.found))
+    packed = EVIDENCE.found._replace(packed_rows=pack_evidence_rows(EVIDENCE.found))
     with_rows = TopicEvidence(EVIDENCE.topic, EVIDENCE.aliases, EVIDENCE.article_out_path, packed)
     assert PageFragments(out_path).evidence_list(with_rows) == reference(out_path, "evidence_sentences", EVIDENCE)
-    unreadable = replace(packed, packed_sentences=b"not a pickle")  # the rows alone are read
+    unreadable = packed._replace(packed_sentences=b"not a pickle")  # the rows alone are read
     assert PageFragments(out_path).evidence_section(replace(with_rows, found=unreadable)) == reference(
         out_path, "evidence_section", EVIDENCE)
 
