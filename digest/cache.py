@@ -92,6 +92,7 @@ class LoadedFile:
     # (search.article_weights), made where it was loaded; Stored once in the cache.
     record: bytes | Stored = b""
     weights: PackedWeights | Stored | None = None
+    wanted_slug: str = ""  # load.make_slug of the title: the slug it gets unless another article has it
     errors: tuple[DigestError, ...] = ()
     warnings: tuple[DigestError, ...] = ()
 

@@ -452,14 +452,15 @@ def _lede_text(paragraphs: list[Block], dateline: Dateline | None, dateline_end:
     return text
 
 
-def assign_slugs(articles: list[Article]) -> list[Article]:
+def assign_slugs(articles: list[Article], wanted: list[str] | None = None) -> list[Article]:
     """Return the articles with unique slugs made from their titles.
 
     When titles collide, the article whose source path sorts first keeps the plain slug and
     each other one gets a suffix from a hash of its own path, so a slug never depends on
-    which other files happen to be in the folder, beyond the collision itself.
+    which other files happen to be in the folder, beyond the collision itself. ``wanted``
+    are make_slug of the titles, for a caller that made them already ("" where it did not).
     """
-    wanted = [make_slug(article.title) for article in articles]
+    wanted = [slug or make_slug(article.title) for article, slug in zip(articles, wanted or [""] * len(articles))]
     claimed: set[str] = set()
     result = []
     for article, slug in sorted(zip(articles, wanted), key=lambda pair: pair[0].source_path):

@@ -22,7 +22,7 @@ from .cache import LoadedFile, content_hash, file_status
 from .errors import DigestError, DigestErrors
 from .export import article_record
 from .fragments import with_evidence_rows
-from .load import load_article
+from .load import load_article, make_slug
 from .render import render_page
 from .search import article_weights
 from .site import ArticleItem, TopicArticle, TopicLink
@@ -89,7 +89,7 @@ def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, su
     analysis = with_evidence_rows(analyse_article(tagged, taxonomy, summary_length))
     return LoadedFile(source_path, status, article.content_hash, as_kept(tagged), analysis,
                       article_record(tagged, taxonomy, analysis.quotations),
-                      article_weights(tagged, analysis, taxonomy), warnings=tuple(warnings))
+                      article_weights(tagged, analysis, taxonomy), make_slug(article.title), warnings=tuple(warnings))
 
 
 def as_kept(article: Article) -> Article:

@@ -2,11 +2,12 @@
 
 import datetime
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from digest.load import load_article, load_articles, parse_article
+from digest.load import assign_slugs, load_article, load_articles, make_slug, parse_article
 
 RAW = Path(__file__).resolve().parent / "fixtures" / "raw"
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -247,3 +248,11 @@ def test_colliding_titles_get_distinct_stable_slugs(tmp_path):
     second = [article.slug for article in load_articles(tmp_path).articles]
     assert first == second
     assert len(set(first)) == 3 and first[0] == "same-headline"
+
+
+def test_slugs_made_where_the_files_were_loaded_give_the_same_slugs(tmp_path):
+    for name, title in [("a.txt", "Same headline"), ("b.txt", "Same headline"), ("c.txt", "Another")]:
+        (tmp_path / name).write_text(f"{title}\n\nSome text here.\n")
+    articles = [replace(article, slug="") for article in load_articles(tmp_path).articles]
+    made = [make_slug(article.title) for article in articles]
+    assert assign_slugs(articles, made) == assign_slugs(articles) == assign_slugs(articles, [""] * 3)
