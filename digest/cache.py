@@ -129,6 +129,7 @@ class ArticleCache:
     def open(cls, folder: Path, key: str) -> ArticleCache:
         """Return the cache kept in ``folder``, without the shards that are missing, stale or unreadable."""
         cache = cls(folder, key)
+        _remove_abandoned_shards(folder)
         for shard in range(CACHE_SHARDS):
             path = cache.shard_path(shard)
             try:
@@ -273,6 +274,24 @@ class _ShardWriter:
     def abandon(self) -> None:
         self.stream.close()
         self.temporary.unlink(missing_ok=True)
+
+
+def _remove_abandoned_shards(folder: Path) -> None:
+    """Remove the shards that builds began in ``folder`` and did not live to finish.
+
+    A build that fails removes its own (ArticleCache.close); one that is killed cannot, and
+    its shards would be left behind: the bytes apart of every file it had loaded, gigabytes
+    on a large site. Each is named after the process that wrote it, which may still be
+    building: those are left alone.
+    """
+    for temporary in folder.glob(".shard-*.tmp"):
+        try:
+            pid = int(temporary.name.split(".")[2])
+            os.kill(pid, 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            temporary.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # another user's live process
 
 
 def _place_in_shard(value: object) -> tuple[int, int] | None:

@@ -3,6 +3,8 @@
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,15 @@ def test_a_shard_cut_short_is_not_read(loaded, tmp_path):
         shard.write_bytes(data[:len(data) // 2])
     reopened = ArticleCache.open(tmp_path / "cache", "key")
     assert reopened.entries == {} and reopened.files == []
+
+
+def test_shards_of_a_build_that_was_killed_are_removed_by_the_next(loaded, tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = folder / f".shard-07.{dead.stdout.strip()}.tmp"
+    live = folder / f".shard-08.{os.getppid()}.tmp"  # a build still running in another process
+    for path in (abandoned, live):
+        path.write_bytes(b"half a shard")
+    ArticleCache.open(folder, "key").close()
+    assert not abandoned.exists() and live.exists()
