@@ -18,7 +18,6 @@ a piece made of pieces does not make a Markup of each.
 from __future__ import annotations
 
 import pickle
-
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache

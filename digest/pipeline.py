@@ -34,6 +34,7 @@ from .render import find_asset, make_environment, navigation, template_search_pa
 from .search import render_search_index
 from .site import Settings, SitePlan, plan_site
 from .sitemap import render_sitemap
+from .stored import Stored
 from .tag import compile_matcher
 from .taxonomy import load_taxonomy
 from .workers import PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, available_workers, load_files, render_pages
@@ -340,19 +341,18 @@ def _error_record(error: DigestError) -> list:
 
 
 def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: list[Path],
-                 records: dict[str, bytes]) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+                 records: dict[str, bytes | Stored]) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """Yield (out_path, content) for every file of the site that is neither an HTML page nor
     part of the search index; the content of articles.json, hundreds of megabytes on a large
     site, comes in parts.
 
     ``records`` are what articles.json holds of each article, by source path, made where it
-    was loaded.
+    was loaded: every article of a build has one (its blocks, which a record is made from,
+    are not kept).
     """
     for asset in ASSETS:
         yield asset, find_asset(template_dirs, asset).read_bytes()
-    quotations = {article.slug: plan.analyses[article.source_path].quotations for article in plan.articles
-                  if article.source_path not in records}
     yield urls.ARTICLES_JSON, articles_json_parts(list(plan.articles), taxonomy, f"digest {__version__}",
-                                                  quotations, records)
+                                                  records=records)
     yield from render_feeds(plan, taxonomy, settings)
     yield from render_sitemap(plan, settings)
