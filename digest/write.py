@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import urls
 from .errors import DigestError
+from .stored import Stored, contents
 
 MANIFEST = ".digest-manifest.json"
 _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
@@ -153,10 +154,11 @@ def make_folders(folder: Path, out_paths: Iterable[str]) -> None:
             (folder / parent).mkdir(parents=True, exist_ok=True)
 
 
-def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes]) -> None:
+def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes | Stored]) -> None:
     """Write one file of the next site into the staging ``folder``; safe to call from a worker.
 
-    ``content`` may come in parts, so that a large file is never whole in memory.
+    ``content`` may come in parts, so that a large file is never whole in memory, and a
+    part may be bytes kept in the article cache, read back as it is written.
     """
     path = folder / urls.check_out_path(out_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +166,7 @@ def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes]) ->
         path.write_bytes(content)
         return
     with open(path, "wb") as stream:
-        stream.writelines(content)
+        stream.writelines(map(contents, content))
 
 
 def stage_unchanged(staging: Staging, out_path: str) -> bool:

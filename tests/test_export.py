@@ -29,7 +29,7 @@ def test_records_made_apart_make_the_same_file(tagged, taxonomy):
 
 def test_the_parts_are_the_file(tagged, taxonomy):
     parts = list(articles_json_parts(tagged, taxonomy, "g"))
-    assert len(parts) == len(tagged) + 2
+    assert len(parts) == 2 * len(tagged) + 2  # the head, each article's keys and its record, the end
     assert b"".join(parts) == articles_json(tagged, taxonomy, "g")
 
 

@@ -16,6 +16,7 @@ from digest.stored import Stored
 from digest.tag import compile_matcher
 from digest.taxonomy import load_taxonomy
 from digest.workers import load_file
+from digest.write import stage_file
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -89,6 +90,16 @@ def test_a_stored_value_is_never_pickled(loaded, cache):
     kept = cache.save(loaded)
     with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(kept[0].record)
+
+
+def test_a_file_staged_from_kept_parts_holds_their_bytes(loaded, cache, tmp_path):
+    # articles.json is written so, its records read back from the cache as it is written.
+    records = [file.record for file in cache.save(loaded)]
+    assert all(type(record) is Stored for record in records)
+    expected = b"[" + b"|".join(record.read() for record in records) + b"]"
+    parts = [b"[", *(part for record in records for part in (record, b"|"))][:-1] + [b"]"]
+    stage_file(tmp_path / "site", "all.json", iter(parts))
+    assert (tmp_path / "site" / "all.json").read_bytes() == expected
 
 
 def test_a_shard_cut_short_is_not_read(loaded, tmp_path):
