@@ -30,6 +30,7 @@ from .cache import (
     write_build_record,
 )
 from .load import assign_slugs, find_article_paths
+from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
 from .search import render_search_index
 from .site import Settings, SitePlan, plan_site
@@ -191,7 +192,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
 
     progress("plan", 0, 1)  # no bar, but timed apart for --verbose
     analyses = {file.source_path: file.analysis for file in files if file.analysis is not None}
-    plan = plan_site(articles, taxonomy, settings, analyses)
+    plan = plan_site(articles, taxonomy, settings, analyses, KeptRanking(cache_dir / "related.pickle", code))
     environment = make_environment(template_dirs, settings)
     # Compiled templates are kept beside the article cache: compiling them took a fifth of a
     # second, each build. Jinja keys them by name and source; digest's code, which sets the

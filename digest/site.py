@@ -39,7 +39,7 @@ from .dates import format_date, format_month
 from .errors import DigestError
 from .model import Article, Taxonomy, Topic
 from .quotes import INHERITED, NAMED, Quotation
-from .related import rank_related
+from .related import Choice, rank_related
 
 if TYPE_CHECKING:  # story.py plans from this module's records, so it is imported late
     from .story import AliasRow
@@ -402,18 +402,21 @@ def newest_first(articles: list[Article]) -> list[Article]:
 
 
 def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
-              analyses: Mapping[str, ArticleAnalysis] | None = None) -> SitePlan:
+              analyses: Mapping[str, ArticleAnalysis] | None = None,
+              rank: Callable[[list[Article], int], list[list[Choice]]] = rank_related) -> SitePlan:
     """Return every page of the site, after checking that no two pages claim one path.
 
     ``analyses`` are ``analyse_article`` of these very articles, by source_path, for a caller
     that made them already (in worker processes, or kept in a cache); any missing is made here.
+    ``rank`` is rank_related, or one that gives the same (related.KeptRanking).
     """
     with collector_paused():
-        return _plan_site(articles, taxonomy, settings, analyses or {})
+        return _plan_site(articles, taxonomy, settings, analyses or {}, rank)
 
 
 def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
-               known: Mapping[str, ArticleAnalysis]) -> SitePlan:
+               known: Mapping[str, ArticleAnalysis],
+               rank: Callable[[list[Article], int], list[list[Choice]]]) -> SitePlan:
     # story builds on this module's records: imported here to keep one direction between the modules
     from .story import plan_story
 
@@ -428,7 +431,7 @@ def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
     story = plan_story(ordered, items, taxonomy, analysed, topic_links, entries, shown, aliases,
                        settings.page_size)
     pages = plan_index_pages(listed, settings)
-    pages += plan_article_pages(ordered, items, analysed, _related_items(ordered, items, settings, make_item.link))
+    pages += plan_article_pages(ordered, items, analysed, _related_items(ordered, items, settings, make_item.link, rank))
     pages += plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.topic_extras)
     pages += plan_archive_pages(ordered, items)
     pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
@@ -552,11 +555,12 @@ def _topic_link(topic: Topic, count: int) -> TopicLink:
 
 
 def _related_items(ordered: list[Article], items: dict[str, ArticleItem], settings: Settings,
-                   link: Callable[[str, int], TopicLink]) -> dict[str, tuple[RelatedItem, ...]]:
+                   link: Callable[[str, int], TopicLink],
+                   rank: Callable[[list[Article], int], list[list[Choice]]]) -> dict[str, tuple[RelatedItem, ...]]:
     """Return each article's related articles (related.py) as its page lists them, by slug."""
     shared_links: dict[tuple[tuple[str, int], ...], tuple[TopicLink, ...]] = {}
     related = {}
-    for article, chosen in zip(ordered, rank_related(ordered, settings.related_count)):
+    for article, chosen in zip(ordered, rank(ordered, settings.related_count)):
         found = []
         for other, _, shared in chosen:
             if shared not in shared_links:

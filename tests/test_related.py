@@ -3,11 +3,12 @@
 import datetime
 import random
 import re
+from dataclasses import replace
 
 import pytest
 
 from digest.model import Article, Origins, TopicTag
-from digest.related import find_related, mention_level
+from digest.related import KeptRanking, find_related, mention_level, rank_related
 
 
 def make_article(slug: str, date: str | None, **counts: int) -> Article:
@@ -102,6 +103,34 @@ def test_related_lists_are_those_of_comparing_every_pair(seed):
     count = rng.randint(1, 8)
     found = {slug: [(item.slug, item.score) for item in items] for slug, items in find_related(articles, count).items()}
     assert found == _pairwise(articles, count)
+
+
+def test_a_kept_ranking_is_taken_only_while_it_is_the_ranking(tmp_path):
+    # Builds keep the ranking for the next; each of these changes the related lists or may.
+    rng = random.Random(3)
+    articles = [make_article(f"a{number:03d}", f"2020-01-{rng.randint(1, 28):02d}",
+                             **{topic: rng.choice([1, 2, 3, 9]) for topic in ("russia", "idlib", "kurds")
+                                if rng.random() < 0.6})
+                for number in range(60)]
+    kept = KeptRanking(tmp_path / "related.pickle", "code")
+    assert kept(articles, 5) == rank_related(articles, 5)
+    same_levels = articles[:3] + [replace(articles[3], tags=tuple(tag._replace(count=tag.count + 1) if tag.count > 3
+                                                                  else tag for tag in articles[3].tags))]
+    changes = [
+        same_levels + articles[4:],
+        [replace(articles[0], tags=(TopicTag("russia", 40, ()),))] + articles[1:],
+        articles[:1] + [replace(articles[1], date=datetime.date(2019, 5, 5))] + articles[2:],
+        articles[:2] + [replace(articles[2], slug="z-renamed")] + articles[3:],
+        articles[1:] + articles[:1],
+        articles[:-1],
+    ]
+    for changed in changes:
+        assert kept(changed, 5) == rank_related(changed, 5)
+        assert kept(articles, 5) == rank_related(articles, 5)
+    assert kept(articles, 2) == rank_related(articles, 2)
+    assert KeptRanking(tmp_path / "related.pickle", "other code")(articles[:10], 2) == rank_related(articles[:10], 2)
+    (tmp_path / "related.pickle").write_bytes(b"not a pickle")
+    assert kept(articles, 5) == rank_related(articles, 5)
 
 
 def test_article_pages_list_their_related_articles(built_site):
