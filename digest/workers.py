@@ -177,7 +177,8 @@ class ArticleHashes:
     def __init__(self, articles: Sequence[Article]):
         by_source_path = {article.source_path: article.content_hash for article in articles}
         by_out_path = {urls.article_path(article.slug): article.content_hash for article in articles}
-        self.tokens: dict[type, Callable[[object], object]] = {
+        # By type; the other types are added as keys meet them (_token_for).
+        self.tokens: dict[type, Callable[[object], object] | None] = {
             TopicLink: lambda link: f"link:{link.slug}:{link.count}",
             ArticleItem: lambda item: f"item:{item.out_path}:{by_out_path[item.out_path]}",
             TopicArticle: lambda entry: f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}",
