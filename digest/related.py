@@ -102,9 +102,12 @@ class KeptRanking:
         chosen = rank_related(articles, count)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as stream:
-            pickle.dump((fingerprint, chosen), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        try:
+            with open(temporary, "wb") as stream:
+                pickle.dump((fingerprint, chosen), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)  # there only if it was not put in place
         return chosen
 
 
