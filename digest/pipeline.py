@@ -15,7 +15,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from . import __version__, urls
 from .errors import DigestError, DigestErrors
-from .export import articles_json_parts
+from .export import KeptRecords, articles_json_parts
 from .feeds import render_feeds
 from .collector import collector_paused
 from .cache import (
@@ -212,6 +212,16 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # page of memory it is on, shared with the workers until then.
     weights = {file.source_path: file.weights for file in files if file.weights}
     records = {file.source_path: file.record for file in files if file.record}
+    # Unchanged records are read back from the previous site's articles.json rather than from the cache.
+    kept_records = KeptRecords(cache_dir / "articles-json.pickle", cache.key)
+    previous_manifest = previous.get("manifest") if previous else None
+    previous_json, unchanged_records = kept_records.find(
+        previous_manifest, out_dir / urls.ARTICLES_JSON,
+        {file.source_path: file.content_hash for file in files if file.record})
+    if previous_json is not None:
+        cleanup.callback(previous_json.close)
+    records.update(unchanged_records)
+    layout: dict[str, tuple[str, int, int]] = {}
 
     def write_other_files() -> None:
         # The feeds and articles.json, made while the workers render, or taken over with
@@ -219,7 +229,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if take_over and _take_over(staging, previous["other_paths"]):
             other_paths.extend(previous["other_paths"])
             return
-        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, records):
+        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, records, layout):
             stage_file(staging.folder, out_path, content)
             other_paths.append(out_path)
         if take_over:  # the previous site lacks one of them: the search index is made here too
@@ -253,10 +263,15 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             twice = sorted(out_path for out_path, count in Counter(out_paths).items() if count > 1)
             raise DigestError(f"two outputs would be written to {twice[0]}; rename one of them")
         written_ns = time.time_ns()
+        articles_json_size = (staging.folder / urls.ARTICLES_JSON).stat().st_size if layout else 0
         manifest = commit_staging(staging, out_paths)
     except BaseException:
         abandon_staging(staging)
         raise
+    if layout:
+        kept_records.save(manifest, articles_json_size, layout)
+    else:  # taken over from the previous site, or written without a record
+        kept_records.carry(previous_manifest, manifest)
     write_build_record(cache_dir / "build.json", {
         "manifest": manifest,
         "inputs": inputs,
@@ -342,7 +357,8 @@ def _error_record(error: DigestError) -> list:
 
 
 def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: list[Path],
-                 records: dict[str, bytes | Stored]) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+                 records: dict[str, bytes | Stored],
+                 layout: dict[str, tuple[str, int, int]]) -> Iterator[tuple[str, bytes | Iterator[bytes | Stored]]]:
     """Yield (out_path, content) for every file of the site that is neither an HTML page nor
     part of the search index; the content of articles.json, hundreds of megabytes on a large
     site, comes in parts.
@@ -354,6 +370,6 @@ def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: li
     for asset in ASSETS:
         yield asset, find_asset(template_dirs, asset).read_bytes()
     yield urls.ARTICLES_JSON, articles_json_parts(list(plan.articles), taxonomy, f"digest {__version__}",
-                                                  records=records)
+                                                  records=records, layout=layout)
     yield from render_feeds(plan, taxonomy, settings)
     yield from render_sitemap(plan, settings)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.cache import cache_shard
+from digest.export import KeptRecords
 from digest.pipeline import build_site, cache_folder
 from digest.site import Settings
 from synthetic import write_articles
@@ -65,6 +66,36 @@ def test_rebuild_after_editing_one_article_equals_a_full_build(corpus, tmp_path)
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
     assert (out_dir / "articles" / "turkey-hopes-to-cooperate-with-russia-in-syria.html").is_file()
     assert not (out_dir / "articles" / "turkey-plans-to-cooperate-with-russia-in-syria.html").exists()
+
+
+def test_an_edit_reads_the_other_records_back_from_the_previous_articles_json(corpus, tmp_path, monkeypatch):
+    out_dir = tmp_path / "incremental" / "site"
+    first = build_site(corpus, out_dir, workers=2)
+    taken = []
+    find = KeptRecords.find
+
+    def counted(self, *args):
+        found = find(self, *args)
+        taken.append(len(found[1]))
+        return found
+
+    monkeypatch.setattr(KeptRecords, "find", counted)
+    edited = corpus / "report-001.md"
+    edited.write_text(edited.read_text() + "\nAnkara said on Monday that it would answer the Kremlin in writing.\n")
+    build_site(corpus, out_dir, workers=2)
+    assert taken == [first.articles - 1]
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
+def test_a_previous_articles_json_cut_short_is_not_read(corpus, tmp_path):
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir)
+    articles_json = out_dir / "articles.json"
+    articles_json.write_bytes(articles_json.read_bytes()[:1000])
+    edited = corpus / "report-001.md"
+    edited.write_text(edited.read_text() + "\nAnkara said on Monday that it would answer the Kremlin in writing.\n")
+    build_site(corpus, out_dir)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
 
 
 def test_an_edit_renders_only_the_numbered_page_of_a_list_that_holds_the_article(corpus, tmp_path):
