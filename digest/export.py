@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from . import urls
+from .kept import UNREADABLE, keep, read_kept
 from .model import Article, Taxonomy
 from .quotes import Quotation, extract_quotations
 from .stored import Stored, StoredFile, contents
@@ -98,18 +98,16 @@ class KeptRecords:
 
         ``manifest`` is the hash of the manifest of the site that holds ``articles_json``.
         """
+        kept = read_kept(self.path)
         try:
-            with open(self.path, "rb") as stream:
-                kept = pickle.load(stream)
             if manifest is None or kept["manifest"] != manifest or kept["key"] != self.key:
                 return None, {}
-            layout = kept["layout"]
+            layout, size = kept["layout"], kept["size"]
             fd = os.open(articles_json, os.O_RDONLY)
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ImportError,
-                ValueError, IndexError):
+        except UNREADABLE:
             return None, {}  # only ever a shortcut: records come from the article cache
         file = StoredFile(fd, str(articles_json))
-        if os.fstat(fd).st_size != kept["size"]:
+        if os.fstat(fd).st_size != size:
             file.close()
             return None, {}
         taken = {source_path: Stored(file, offset, length) for source_path, (content_hash, offset, length)
@@ -119,26 +117,18 @@ class KeptRecords:
     def carry(self, manifest: str | None, new_manifest: str) -> None:
         """Keep the layout of the site of ``manifest`` for the site of ``new_manifest``, which
         took its articles.json over."""
+        kept = read_kept(self.path)
         try:
-            with open(self.path, "rb") as stream:
-                kept = pickle.load(stream)
-            if manifest is not None and kept["manifest"] == manifest and kept["key"] == self.key:
-                self.save(new_manifest, kept["size"], kept["layout"])
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ImportError,
-                ValueError, IndexError):
-            pass
+            if manifest is None or kept["manifest"] != manifest or kept["key"] != self.key:
+                return
+            size, layout = kept["size"], kept["layout"]
+        except UNREADABLE:
+            return
+        self.save(new_manifest, size, layout)
 
     def save(self, manifest: str, size: int, layout: dict[str, tuple[str, int, int]]) -> None:
         """Keep ``layout`` of the articles.json of ``size`` bytes, in the site of ``manifest``."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "wb") as stream:
-                pickle.dump({"manifest": manifest, "key": self.key, "size": size, "layout": layout}, stream,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        finally:
-            temporary.unlink(missing_ok=True)  # there only if it was not put in place
+        keep(self.path, {"manifest": manifest, "key": self.key, "size": size, "layout": layout})
 
 
 def article_record(article: Article, taxonomy: Taxonomy, quotations: Sequence[Quotation] | None = None) -> bytes:

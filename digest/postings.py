@@ -8,14 +8,13 @@ and weights, and the JSON they are written as) beside the article cache, and the
 gives the articles whose weights changed their new ones: only the lists of the words an
 edit added, removed or weighed differently change. When more than a quarter of the numbers
 would change (an article dated before most others was added, or the settings changed), the
-lists are made again from nothing; either way they are the same, and so is the index (tests/test_postings.py).
+lists are made again from nothing; either way they are the same, and so is the index
+(tests/test_postings.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import pickle
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from itertools import chain
 from operator import sub
 from pathlib import Path
 
+from .kept import UNREADABLE, keep, read_kept
 from .search import PackedWeights
 from .stored import Stored
 
@@ -51,28 +51,19 @@ class Postings:
     @classmethod
     def load(cls, path: Path | None, key: str) -> Postings:
         """Return the lists kept at ``path`` by a build with the same ``key``; empty ones if none."""
-        if path is None:
-            return cls(key)
+        kept = read_kept(path) if path is not None else None
         try:
-            with open(path, "rb") as stream:
-                kept = pickle.load(stream)
             if kept["format"] == FORMAT and kept["key"] == key:
                 return cls(key, kept["documents"], kept["terms_of"], kept["numbers"], kept["weights"],
                            kept["encoded"])
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ImportError,
-                ValueError, IndexError):
+        except UNREADABLE:
             pass  # only ever a shortcut: the lists are made again
         return cls(key)
 
     def save(self, path: Path) -> None:
         """Keep the lists at ``path`` for the next build, replacing the file atomically."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as stream:
-            pickle.dump({"format": FORMAT, "key": self.key, "documents": self.documents, "terms_of": self.terms_of,
-                         "numbers": self.numbers, "weights": self.weights, "encoded": self.encoded},
-                        stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        keep(path, {"format": FORMAT, "key": self.key, "documents": self.documents, "terms_of": self.terms_of,
+                    "numbers": self.numbers, "weights": self.weights, "encoded": self.encoded})
 
     def update(self, documents: Sequence[str | None], weights: Sequence[PackedWeights | Stored]) -> None:
         """Make the lists those of ``weights``, article number by number, with their identities.

@@ -14,7 +14,6 @@ scoring near to the square of it again.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from bisect import bisect_left
 from collections import defaultdict
@@ -22,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .kept import UNREADABLE, keep, read_kept
 from .model import Article
 
 # Mention counts 1, 2, 3-4, 5-8, 9-16 and 17 or more are levels 1 to 6: each level doubles
@@ -91,23 +91,15 @@ class KeptRanking:
              tuple((tag.slug, mention_level(tag.count)) for tag in article.tags))
             for article in articles]), protocol=pickle.HIGHEST_PROTOCOL)
         fingerprint = hashlib.sha256(inputs).hexdigest()
+        kept = read_kept(self.path)
         try:
-            with open(self.path, "rb") as stream:
-                kept_fingerprint, chosen = pickle.load(stream)
+            kept_fingerprint, chosen = kept
             if kept_fingerprint == fingerprint and len(chosen) == len(articles):
                 return chosen
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
-                IndexError, KeyError):
+        except UNREADABLE:
             pass  # only ever a shortcut: ranked again
         chosen = rank_related(articles, count)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "wb") as stream:
-                pickle.dump((fingerprint, chosen), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        finally:
-            temporary.unlink(missing_ok=True)  # there only if it was not put in place
+        keep(self.path, (fingerprint, chosen))
         return chosen
 
 

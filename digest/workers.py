@@ -181,7 +181,8 @@ class ArticleHashes:
         self.tokens: dict[type, Callable[[object], object] | None] = {
             TopicLink: lambda link: f"link:{link.slug}:{link.count}",
             ArticleItem: lambda item: f"item:{item.out_path}:{by_out_path[item.out_path]}",
-            TopicArticle: lambda entry: f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}",
+            TopicArticle: lambda entry: (
+                f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}"),
             Article: lambda article: f"article:{article.slug}:{article.content_hash}",
             ArticleAnalysis: lambda analysis: f"analysis:{analysis.source_path}:{by_source_path[analysis.source_path]}",
         }
