@@ -33,12 +33,12 @@ from .load import assign_slugs, find_article_paths
 from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
 from .search import render_search_index
-from .site import Settings, SitePlan, plan_site
+from .site import Settings, SitePlan, newest_first, plan_site
 from .sitemap import render_sitemap
 from .stored import Stored
 from .tag import compile_matcher
 from .taxonomy import load_taxonomy
-from .workers import PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, available_workers, load_files, render_pages
+from .workers import PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, Background, available_workers, load_files, render_pages
 from .write import (
     abandon_staging,
     check_output_folder,
@@ -190,28 +190,16 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # Each file's slug was made from its title where it was loaded: 40 µs an article here.
     articles = assign_slugs([file.article for file in loaded_articles], [file.wanted_slug for file in loaded_articles])
 
-    progress("plan", 0, 1)  # no bar, but timed apart for --verbose
-    analyses = {file.source_path: file.analysis for file in files if file.analysis is not None}
-    plan = plan_site(articles, taxonomy, settings, analyses, KeptRanking(cache_dir / "related.pickle", code))
-    environment = make_environment(template_dirs, settings)
-    # Compiled templates are kept beside the article cache: compiling them took a fifth of a
-    # second, each build. Jinja keys them by name and source; digest's code, which sets the
-    # environment's options, keys the folder.
-    environment.bytecode_cache = FileSystemBytecodeCache(str(_template_cache(cache_dir / "templates", code)))
-    for name in sorted({page.template for page in plan.pages}):
-        environment.get_template(name)  # compiled once, before the workers fork
-    page_paths = [page.out_path for page in plan.pages]
-    other_paths: list[str] = []
-
+    ordered = newest_first(articles)
     # The files that are not pages follow from the articles and the common inputs alone.
     others_key = fingerprint(inputs_common, [(article.source_path, article.slug, article.content_hash)
-                                             for article in plan.articles])
-
+                                             for article in ordered])
     take_over = previous is not None and previous.get("others_key") == others_key
     # Made before the workers fork: made after, each record counted into them would copy the
     # page of memory it is on, shared with the workers until then.
     weights = {file.source_path: file.weights for file in files if file.weights}
     records = {file.source_path: file.record for file in files if file.record}
+    analyses = {file.source_path: file.analysis for file in files if file.analysis is not None}
     # Unchanged records are read back from the previous site's articles.json rather than from the cache.
     kept_records = KeptRecords(cache_dir / "articles-json.pickle", cache.key)
     previous_manifest = previous.get("manifest") if previous else None
@@ -222,6 +210,16 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         cleanup.callback(previous_json.close)
     records.update(unchanged_records)
     layout: dict[str, tuple[str, int, int]] = {}
+    parallel = (workers or available_workers()) > 1 and (workers is not None or len(ordered) >= PARALLEL_MIN_PAGES)
+    other_paths: list[str] = []
+
+    def write_search_index() -> list[str]:
+        written = []
+        for out_path, content in render_search_index(ordered, analyses, taxonomy, settings, weights,
+                                                     cache_dir / "search.pickle", inputs_common):
+            stage_file(staging.folder, out_path, content)
+            written.append(out_path)
+        return written
 
     def write_other_files() -> None:
         # The feeds and articles.json, made while the workers render, or taken over with
@@ -235,17 +233,23 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if take_over:  # the previous site lacks one of them: the search index is made here too
             other_paths.extend(write_search_index())
 
-    def write_search_index() -> list[str]:
-        # Made by a worker: it takes as long as the rest of the other files together.
-        written = []
-        for out_path, content in render_search_index(plan, settings, weights, cache_dir / "search.pickle",
-                                                     inputs_common):
-            stage_file(staging.folder, out_path, content)
-            written.append(out_path)
-        return written
-
     staging = open_staging(out_dir)
+    search = None
     try:
+        make_folders(staging.folder, [urls.SEARCH_INDEX])
+        # The search index needs the articles, not the plan: made in a process of its own
+        # while this one plans the site, which uses one core, it is off the build's path.
+        search = None if take_over else Background(write_search_index, parallel)
+        progress("plan", 0, 1)  # no bar, but timed apart for --verbose
+        plan = plan_site(ordered, taxonomy, settings, analyses, KeptRanking(cache_dir / "related.pickle", code))
+        environment = make_environment(template_dirs, settings)
+        # Compiled templates are kept beside the article cache: compiling them took a fifth of a
+        # second, each build. Jinja keys them by name and source; digest's code, which sets the
+        # environment's options, keys the folder.
+        environment.bytecode_cache = FileSystemBytecodeCache(str(_template_cache(cache_dir / "templates", code)))
+        for name in sorted({page.template for page in plan.pages}):
+            environment.get_template(name)  # compiled once, before the workers fork
+        page_paths = [page.out_path for page in plan.pages]
         make_folders(staging.folder, page_paths)
         render_workers = workers or (available_workers() if len(plan.pages) >= PARALLEL_MIN_PAGES else 1)
         # Everything a page's HTML depends on besides its own context.
@@ -253,11 +257,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                                  settings.site_title)
         previous_keys = previous.get("page_keys", {}) if previous else {}
         progress("write", 0, len(plan.pages))
-        page_keys, rendered, aside_paths = render_pages(
+        page_keys, rendered = render_pages(
             plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, render_workers,
-            on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files,
-            aside=() if take_over else (write_search_index,))
-        other_paths += aside_paths
+            on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files)
+        if search is not None:
+            other_paths += search.result()
         out_paths = page_paths + other_paths
         if len(set(out_paths)) != len(out_paths):
             twice = sorted(out_path for out_path, count in Counter(out_paths).items() if count > 1)
@@ -266,6 +270,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         articles_json_size = (staging.folder / urls.ARTICLES_JSON).stat().st_size if layout else 0
         manifest = commit_staging(staging, out_paths)
     except BaseException:
+        if search is not None:
+            search.stop()
         abandon_staging(staging)
         raise
     if layout:

@@ -17,14 +17,14 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
 from .analysis import ArticleAnalysis
 from .model import Article, Taxonomy
-from .site import ArticleContext, Settings, SitePlan
+from .site import Settings, list_items
 from .stored import Stored
 
 # How much one occurrence of a word weighs in each field. The summary is the lede, which is
@@ -77,21 +77,20 @@ def search_terms(text: str) -> list[str]:
     return _TERM.findall(folded.replace("_", " "))
 
 
-def collect_documents(plan: SitePlan, without_body: Container[str] = ()) -> list[SearchDocument]:
-    """Return the articles oldest first: an article keeps its number as newer ones are added.
+def collect_documents(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
+                      settings: Settings, without_body: Container[str] = ()) -> list[SearchDocument]:
+    """Return the documents of ``articles``, which come newest first as the site lists them
+    (SitePlan.articles), oldest first: an article keeps its number as newer ones are added.
 
-    Articles whose source path is in ``without_body`` get an empty body: their weights were
-    made already, and the body is only read to make them.
+    ``analyses`` are the articles', by source path. Articles whose source path is in
+    ``without_body`` get an empty body: their weights were made already, and the body is
+    only read to make them.
     """
-    contexts = {page.context.article.slug: page.context for page in plan.pages
-                if isinstance(page.context, ArticleContext)}
-    documents = []
-    for article in reversed(plan.articles):
-        item = contexts[article.slug].item
-        documents.append(SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
-                                        tuple(topic.name for topic in item.topics),
-                                        "" if article.source_path in without_body else article.text))
-    return documents
+    oldest_first = list(reversed(articles))
+    return [SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
+                           tuple(topic.name for topic in item.topics),
+                           "" if article.source_path in without_body else article.text)
+            for article, item in zip(oldest_first, list_items(oldest_first, analyses, taxonomy, settings))]
 
 
 def term_weights(document: SearchDocument) -> dict[str, int]:
@@ -202,25 +201,29 @@ def split_terms(lengths: Mapping[str, int], shards: int) -> list[list[str]]:
     return ranges
 
 
-def render_search_index(plan: SitePlan, settings: Settings, weights: Mapping[str, PackedWeights] | None = None,
+def render_search_index(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
+                        settings: Settings, weights: Mapping[str, PackedWeights] | None = None,
                         kept: Path | None = None, key: str = "") -> Iterator[tuple[str, bytes]]:
     """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards.
 
-    ``weights`` are article_weights of the articles, by source path, for those made already.
-    ``kept`` is where the lists of the last build are kept, and are kept for the next; they
-    are used when made under the same ``key`` (of the code, the taxonomy and the settings).
+    ``articles`` come newest first, as the site lists them (SitePlan.articles), with their
+    ``analyses`` by source path: the index needs nothing else of the plan, so that it can be
+    made while the rest of the site is planned. ``weights`` are article_weights of the
+    articles, by source path, for those made already. ``kept`` is where the lists of the
+    last build are kept, and are kept for the next; they are used when made under the same
+    ``key`` (of the code, the taxonomy and the settings).
     """
     from .postings import Postings  # it imports this module for PackedWeights
 
     made: dict[str, PackedWeights] = {}
-    for article in plan.articles:
+    for article in articles:
         packed = (weights or {}).get(article.source_path)
-        if packed is not None and plan.analyses[article.source_path].summary_length == settings.summary_length:
+        if packed is not None and analyses[article.source_path].summary_length == settings.summary_length:
             made[article.source_path] = packed
-    documents = collect_documents(plan, made)
+    documents = collect_documents(articles, analyses, taxonomy, settings, made)
     identities: list[str | None] = []
     packed_weights = []
-    for document, article in zip(documents, reversed(plan.articles)):  # both oldest first
+    for document, article in zip(documents, reversed(articles)):  # both oldest first
         packed = made.get(article.source_path)
         identities.append(f"{article.source_path}\x00{article.content_hash}" if packed else None)
         packed_weights.append(packed or PackedWeights.pack(term_weights(document)))

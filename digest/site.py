@@ -501,6 +501,17 @@ def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings) -> lis
     return pages
 
 
+def list_items(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
+               settings: Settings) -> list[ArticleItem]:
+    """Return how each of ``articles`` appears in lists, as plan_site makes it, in their order.
+
+    ``analyses`` are theirs, by source path. For a part of the site made without the plan
+    (the search index, search.py) that shows the articles as their pages do.
+    """
+    make = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
+    return [make(article, analyses[article.source_path]) for article in articles]
+
+
 def make_item(article: Article, topics: dict[str, Topic], settings: Settings) -> ArticleItem:
     """Return how ``article`` appears in lists; ``topics`` are the taxonomy's, by slug."""
     lede, words = lede_and_words(article)

@@ -19,6 +19,7 @@ import pickle
 from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from . import urls
 from .cache import LoadedFile, content_hash, file_status
@@ -28,7 +29,7 @@ from .fragments import with_evidence_rows
 from .load import load_article, make_slug
 from .render import render_page
 from .search import article_weights
-from .site import ArticleItem, TopicArticle, TopicLink
+from .site import ArticleItem, RelatedItem, TopicArticle, TopicLink
 from .tag import Matcher, tag_article
 from .analysis import ArticleAnalysis, analyse_article
 from .model import Article, Taxonomy
@@ -42,6 +43,7 @@ RENDER_CHUNK = 100
 
 # What the forked workers inherit; set just before a pool starts.
 _job: dict = {}
+T = TypeVar("T")
 
 
 def available_workers() -> int:
@@ -109,44 +111,27 @@ def as_kept(article: Article) -> Article:
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
                  common_key: str, workers: int, on_done: Callable[[int], None] = lambda done: None,
-                 meanwhile: Callable[[], None] | None = None,
-                 aside: Sequence[Callable[[], list[str]]] = ()) -> tuple[dict[str, str], int, list[str]]:
+                 meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
     """Write every page into the staging folder, using ``workers`` processes.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again. Returns the
-    key of every page, how many pages were rendered, and what the ``aside`` tasks returned,
-    joined. ``meanwhile`` is work for this process while the workers render (see _map);
-    ``aside`` is work for the workers, besides the pages, each task staging files and
-    returning their out_paths.
+    key of every page and how many pages were rendered. ``meanwhile`` is work for this
+    process while the workers render (see _map).
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
-                previous_keys=previous_keys, common_key=common_key,
-                hashes=ArticleHashes(plan.articles), aside=aside)
-    chunks: list = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
-    # First, so that a worker takes each before the pages: they are the longest tasks.
-    chunks[:0] = [_Aside(number) for number in range(len(aside))]
+                previous_keys=previous_keys, common_key=common_key, hashes=ArticleHashes(plan.articles))
+    chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
     keys: dict[str, str] = {}
     rendered = 0
-    staged: list[str] = []
-    for result in _map(_render_chunk, chunks, workers, ordered=False, meanwhile=meanwhile):
-        if isinstance(result, list):
-            staged += result
-            continue
-        chunk_keys, chunk_rendered = result
+    for chunk_keys, chunk_rendered in _map(_render_chunk, chunks, workers, ordered=False, meanwhile=meanwhile):
         keys.update(chunk_keys)
         rendered += chunk_rendered
         on_done(len(keys))
-    return keys, rendered, sorted(staged)
+    return keys, rendered
 
 
-class _Aside(int):
-    """The number of a task of render_pages's ``aside``, among its chunks of pages."""
-
-
-def _render_chunk(indices: range | _Aside) -> tuple[dict[str, str], int] | list[str]:
-    if isinstance(indices, _Aside):
-        return _job["aside"][indices]()
+def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
     pages, staging, previous_keys = _job["pages"], _job["staging"], _job["previous_keys"]
     keys: dict[str, str] = {}
     rendered = 0
@@ -162,6 +147,48 @@ def _render_chunk(indices: range | _Aside) -> tuple[dict[str, str], int] | list[
     return keys, rendered
 
 
+class Background(Generic[T]):
+    """A task run in a forked process while this one goes on; ``result()`` waits for it.
+
+    Forked when it is made, the process inherits what this one holds then and no more. Not
+    parallel, the task runs here when its result is asked for.
+    """
+
+    def __init__(self, task: Callable[[], T], parallel: bool):
+        self._task = task
+        self._pool = None
+        if parallel:
+            _background.append(task)  # what the process inherits: a pool pickles what it is sent
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+            self._pending = self._pool.apply_async(_run_background, (len(_background) - 1,))
+            _background.pop()
+
+    def result(self) -> T:
+        if self._pool is None:
+            return self._task()
+        try:
+            value = self._pending.get()
+        except BaseException:
+            self.stop()
+            raise
+        self._pool.close()
+        self._pool.join()
+        return value
+
+    def stop(self) -> None:
+        """End the process, done or not: the build is failing and will not take its result."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+
+_background: list[Callable[[], object]] = []
+
+
+def _run_background(index: int) -> object:
+    return _background[index]()
+
+
 class ArticleHashes:
     """How page keys stand for the records that follow from one article: by its content hash.
 
@@ -171,7 +198,8 @@ class ArticleHashes:
     digest's code, which are in the common key. So the hash tells them apart as surely as
     their pickles would, for a fraction of the cost: most pages list dozens of articles. A
     TopicLink follows from its topic's slug and its count in the same way, and a
-    TopicArticle from its article and the position of its tag.
+    TopicArticle from its article and the position of its tag, and a RelatedItem from its
+    article and the slugs and counts of its links.
     """
 
     def __init__(self, articles: Sequence[Article]):
@@ -183,6 +211,9 @@ class ArticleHashes:
             ArticleItem: lambda item: f"item:{item.out_path}:{by_out_path[item.out_path]}",
             TopicArticle: lambda entry: (
                 f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}"),
+            # Five an article page: in one token rather than a record, a tuple and links.
+            RelatedItem: lambda related: f"related:{related.item.out_path}:{by_out_path[related.item.out_path]}:" + (
+                ",".join([f"{link.slug}:{link.count}" for link in related.shared])),
             Article: lambda article: f"article:{article.slug}:{article.content_hash}",
             ArticleAnalysis: lambda analysis: f"analysis:{analysis.source_path}:{by_source_path[analysis.source_path]}",
         }

@@ -5,6 +5,7 @@ import os
 import pickle
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ import pytest
 from digest.cache import cache_shard
 from digest.export import KeptRecords
 from digest.pipeline import build_site, cache_folder
-from digest.site import Settings
+from digest.site import Settings, plan_site
+from digest.workers import ArticleHashes, page_key
 from synthetic import write_articles
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +53,28 @@ def test_parallel_build_equals_serial_build(corpus, tmp_path):
     serial = full_build(corpus, tmp_path / "serial")
     build_site(corpus, tmp_path / "parallel" / "site", workers=2)
     assert tree(tmp_path / "parallel" / "site") == serial
+
+
+def test_page_keys_hold_what_related_articles_show(tagged, taxonomy):
+    # An article page stands for its related articles by tokens (workers.ArticleHashes):
+    # the key must still change with the topics one shares, and with the article it is.
+    plan = plan_site(tagged, taxonomy, Settings())
+    page = next(page for page in plan.pages if page.template == "article.html" and page.context.related)
+    hashes = ArticleHashes(plan.articles)
+    key = page_key(page, "", hashes)
+    assert page_key(plan_site(list(tagged), taxonomy, Settings()).pages[plan.pages.index(page)], "", hashes) == key
+    first = page.context.related[0]
+    shared = first.shared[0]
+    changed = [
+        first._replace(shared=(replace(shared, count=shared.count + 1), *first.shared[1:])),
+        first._replace(shared=first.shared[1:]),
+        first._replace(shared=(*first.shared, replace(shared, slug="elsewhere"))),
+        first._replace(item=next(other.item for other in page.context.related[1:] or [page.context]
+                                 if other.item != first.item)),
+    ]
+    for related in changed:
+        context = replace(page.context, related=(related, *page.context.related[1:]))
+        assert page_key(replace(page, context=context), "", hashes) != key, related
 
 
 def test_rebuild_after_editing_one_article_equals_a_full_build(corpus, tmp_path):

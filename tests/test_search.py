@@ -57,12 +57,32 @@ def document(title: str, body: str = "", source: str = "", topics: tuple[str, ..
 def test_weights_made_when_articles_are_loaded_give_the_same_postings(tagged, taxonomy):
     # As a build makes them: each article's weights apart, packed, before slugs are given out.
     plan = plan_site(tagged, taxonomy, Settings())
-    documents = collect_documents(plan)
+    documents = collect_documents(plan.articles, plan.analyses, taxonomy, Settings())
     packed = {}
     for article in tagged:
         packed[f"articles/{article.slug}.html"] = article_weights(article, analyse_article(article, taxonomy), taxonomy)
     assert build_postings(documents, packed) == build_postings(documents)
     assert sum(len(postings) for postings in build_postings(documents).values()) > 1000
+
+
+@pytest.mark.parametrize("summary_length", [Settings.summary_length, 40])
+def test_documents_show_each_article_as_its_page_lists_it(tagged, taxonomy, summary_length):
+    # The index is made without the plan (so that it is made while the site is planned):
+    # what a result shows must still be what the article's page shows of it.
+    settings = Settings(summary_length=summary_length)
+    plan = plan_site(tagged, taxonomy, settings)
+    documents = collect_documents(plan.articles, plan.analyses, taxonomy, settings)
+    items = [page.context.item for page in plan.pages if page.template == "article.html"]
+    by_out_path = {item.out_path: item for item in items}
+    assert [document.out_path for document in documents] == [
+        f"articles/{article.slug}.html" for article in reversed(plan.articles)]
+    assert len(documents) == len(by_out_path) == len(tagged)
+    for document in documents:
+        item = by_out_path[document.out_path]
+        assert (document.title, document.date_text, document.source, document.summary) == (
+            item.title, item.date_text, item.source or "", item.summary)
+        assert document.topics == tuple(topic.name for topic in item.topics)
+    assert any(document.topics for document in documents)
 
 
 def test_a_word_weighs_more_in_the_title_than_in_the_body():
