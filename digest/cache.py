@@ -112,10 +112,11 @@ class ArticleCache:
     """Loaded files of the previous build, valid while ``key`` (code and taxonomy) is unchanged.
 
     Each shard is a file in ``folder``: a small header (format and key), the bytes kept
-    apart (stored.py: records, search weights, bodies and evidence sentences), its entries,
-    which stand for those bytes by where they lie, and where the entries start. A stale
-    shard is known from its header alone, and the entries are read without the bytes apart,
-    which are read back where they are used from the file, held open until close().
+    apart (stored.py: records, search weights, bodies, evidence sentences and the details
+    of analyses), its entries, which stand for those bytes by where they lie, and where the
+    entries start. A stale shard is known from its header alone, and the entries are read
+    without the bytes apart, which are read back where they are used from the file, held
+    open until close().
     """
 
     folder: Path
@@ -309,7 +310,7 @@ def _kept(entry: LoadedFile, keep_apart: Callable[[bytes | Stored], Stored]) -> 
     article = replace(entry.article, body_html=keep_apart(body_html.encode() if type(body_html) is str else body_html))
     analysis = entry.analysis
     if analysis is not None:
-        analysis = replace(analysis, evidence=tuple(
+        analysis = replace(analysis, packed_details=keep_apart(analysis.packed_details), evidence=tuple(
             found._replace(packed_sentences=keep_apart(found.packed_sentences),
                            packed_rows=keep_apart(found.packed_rows) if found.packed_rows else found.packed_rows)
             for found in analysis.evidence))

@@ -322,16 +322,16 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
     unknown = []
     for article in ordered:
         analysis, item = analysed[article.slug], items[article.slug]
-        for position, (speaker, quotations) in enumerate(analysis.speakers):
+        for position, (speaker, count) in enumerate(analysis.voices):
             if speaker.slug in said:
                 said[speaker.slug].append((item, analysis, position))
-                counts[speaker.slug] += len(quotations)
+                counts[speaker.slug] += count
             else:
                 # Two spellings of a name the taxonomy does not list can give one slug: one page.
                 speakers[speaker.slug] = speaker
                 said[speaker.slug] = [(item, analysis, position)]
-                counts[speaker.slug] = len(quotations)
-        if analysis.unattributed:
+                counts[speaker.slug] = count
+        if analysis.unattributed_count:
             unknown.append((item, analysis))
     links = []
     pages = []

@@ -57,3 +57,14 @@ def test_plan_keeps_the_analyses_for_the_other_outputs(tagged, taxonomy):
     planned = plan_site(tagged, taxonomy, Settings())
     assert set(planned.analyses) == {article.source_path for article in tagged}
     assert any(analysis.quotations for analysis in planned.analyses.values())
+
+
+def test_what_planning_counts_agrees_with_the_quotations_pages_show(tagged, taxonomy):
+    # The Voices pages are planned from the counts alone; the quotations are read back by the pages.
+    analyses = [analyse_article(article, taxonomy) for article in tagged]
+    assert sum(count for analysis in analyses for _, count in analysis.voices) > 5
+    for analysis in analyses:
+        assert analysis.voices == tuple((speaker, len(said)) for speaker, said in analysis.speakers)
+        assert analysis.unattributed_count == len(analysis.unattributed)
+        assert sum(count for _, count in analysis.voices) + analysis.unattributed_count == len(analysis.quotations)
+        assert [field.name for field in analysis.fields][:4] == ["Title", "Source", "Date", "Original"]

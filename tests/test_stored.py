@@ -45,6 +45,7 @@ def apart(entry) -> dict[str, object]:
         "weights": tuple(PackedWeights.of(entry.weights)),
         "body_html": stored.text(entry.article.body_html),
         "evidence": [found.sentences for found in entry.analysis.evidence],
+        "details": (entry.analysis.fields, entry.analysis.removed, entry.analysis.quotations),
     }
 
 
@@ -52,6 +53,7 @@ def test_kept_files_read_back_what_was_loaded(loaded, cache, tmp_path):
     kept = cache.save(cache.keep(loaded[:3]) + loaded[3:])
     for entry, kept_entry in zip(loaded, kept):
         assert type(kept_entry.record) is Stored and type(kept_entry.article.body_html) is Stored
+        assert type(kept_entry.analysis.packed_details) is Stored
         assert apart(kept_entry) == apart(entry)
         assert kept_entry.article.tags == entry.article.tags and kept_entry.article.title == entry.article.title
     cache.close()
