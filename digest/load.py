@@ -70,8 +70,9 @@ class LoadResult:
     warnings: tuple[DigestError, ...]
 
 
-def find_article_paths(folder: Path) -> tuple[list[Path], list[DigestError]]:
-    """Return the article files below ``folder`` sorted by POSIX relative path, and link errors.
+def find_article_paths(folder: Path) -> tuple[list[tuple[str, Path]], list[DigestError]]:
+    """Return the article files below ``folder`` as (POSIX path relative to it, path), sorted
+    by the relative path, and link errors.
 
     Sorting by path, not by the listing's order, makes the build independent of the file
     system. Hidden files and folders (".git", editor backups) are skipped. A symbolic link
@@ -96,8 +97,10 @@ def find_article_paths(folder: Path) -> tuple[list[Path], list[DigestError]]:
                     errors.append(DigestError(problem, _shown_path(path, folder)))
                 elif is_article:
                     found.append((relative_folder + entry.name, path))
-    # Relative paths are unique, so the paths themselves are never compared.
-    return [path for _, path in sorted(found)], errors
+    # Relative paths are unique, so the paths themselves are never compared. They are given
+    # back too: pathlib's relative_to would cost a build tens of milliseconds a 10,000 files.
+    found.sort(key=lambda pair: pair[0])
+    return found, errors
 
 
 def _walk(directory: str, relative_folder: str) -> Iterator[tuple[str, str, list[os.DirEntry], list[os.DirEntry]]]:
@@ -146,7 +149,8 @@ def load_articles(folder: Path, on_file: Callable[[int, int], None] | None = Non
     if not folder.is_dir():
         raise DigestError("articles folder does not exist; create it or pass another folder", folder)
     articles: list[Article] = []
-    paths, link_errors = find_article_paths(folder)
+    found, link_errors = find_article_paths(folder)
+    paths = [path for _, path in found]
     errors: list[DigestError] = list(link_errors)
     warnings: list[DigestError] = []
     for done, path in enumerate(paths):

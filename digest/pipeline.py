@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -32,13 +33,15 @@ from .cache import (
 from .load import assign_slugs, find_article_paths
 from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
-from .search import render_search_index
-from .site import Settings, SitePlan, newest_first, plan_site
+from .postings import Postings
+from .search import SearchInput, index_files, search_input
+from .site import Settings, SitePlan, list_items, newest_first, plan_site
 from .sitemap import render_sitemap
-from .stored import Stored
+from .stored import Stored, receive, send
 from .tag import compile_matcher
 from .taxonomy import load_taxonomy
-from .workers import PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, Background, available_workers, load_files, render_pages
+from .workers import (PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, Conversation, Helper, available_workers, load_files,
+                      render_pages)
 from .write import (
     abandon_staging,
     check_output_folder,
@@ -146,7 +149,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     template_dirs = template_search_path(templates_dir)
     if not articles_dir.is_dir():
         raise DigestError("articles folder does not exist; create it or pass another folder", articles_dir)
-    paths, link_errors = find_article_paths(articles_dir)
+    found, link_errors = find_article_paths(articles_dir)
+    paths = [path for _, path in found]
     statuses = [file_status(path) for path in paths]
     code = code_fingerprint()
     taxonomy_key = fingerprint(code, Path(taxonomy.source_path).read_bytes() if taxonomy.source_path else b"")
@@ -154,7 +158,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     inputs_common = fingerprint(taxonomy_key, folder_fingerprint(template_dirs), settings)
     inputs = fingerprint(
         inputs_common, keep_going,
-        [(path.relative_to(articles_dir).as_posix(), status) for path, status in zip(paths, statuses)],
+        [(source_path, status) for (source_path, _), status in zip(found, statuses)],
         [str(error) for error in link_errors],
     )
     cache_dir = cache_folder(out_dir)
@@ -162,13 +166,22 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     if _is_up_to_date(previous, inputs, statuses, out_dir, present):
         return _unchanged_report(previous, out_dir, time.perf_counter() - started)
 
+    parallel = (workers or available_workers()) > 1 and (workers is not None or len(paths) >= PARALLEL_MIN_PAGES)
+    search_kept = cache_dir / "search.pickle"
+    # The search index is made in a process of its own, forked now while this one holds
+    # little: forked later, it started with every article in its resident memory, and was the
+    # largest process of a build. It reads the lists it keeps while this one reads the cache.
+    searcher = Helper(partial(_search_index_helper, kept=search_kept, key=inputs_common)) if parallel else None
+    if searcher is not None:
+        cleanup.callback(searcher.stop)
+
     # What a loaded file depends on besides its own bytes: the summary's length, as its search
     # weights are made from the summary, and the body they are made from is not kept.
     cache = ArticleCache.open(cache_dir / "articles", fingerprint(taxonomy_key, settings.summary_length))
     cleanup.callback(cache.close)  # what the build reads from it is in the site by then
     loaded: dict[Path, LoadedFile] = {}
-    for path, status in zip(paths, statuses):
-        hit = cache.find(path.relative_to(articles_dir).as_posix(), path, status)
+    for (source_path, path), status in zip(found, statuses):
+        hit = cache.find(source_path, path, status)
         if hit is not None:
             loaded[path] = hit
     to_load = [path for path in paths if path not in loaded]
@@ -210,16 +223,13 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         cleanup.callback(previous_json.close)
     records.update(unchanged_records)
     layout: dict[str, tuple[str, int, int]] = {}
-    parallel = (workers or available_workers()) > 1 and (workers is not None or len(ordered) >= PARALLEL_MIN_PAGES)
+    items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
     other_paths: list[str] = []
 
     def write_search_index() -> list[str]:
-        written = []
-        for out_path, content in render_search_index(ordered, analyses, taxonomy, settings, weights,
-                                                     cache_dir / "search.pickle", inputs_common):
-            stage_file(staging.folder, out_path, content)
-            written.append(out_path)
-        return written
+        made = search_input(ordered, analyses, taxonomy, settings, weights, items)
+        return _write_search_index(Postings.load(search_kept, inputs_common), made, staging.folder,
+                                   settings.search_shard_size, search_kept)
 
     def write_other_files() -> None:
         # The feeds and articles.json, made while the workers render, or taken over with
@@ -234,14 +244,19 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             other_paths.extend(write_search_index())
 
     staging = open_staging(out_dir)
-    search = None
     try:
         make_folders(staging.folder, [urls.SEARCH_INDEX])
-        # The search index needs the articles, not the plan: made in a process of its own
-        # while this one plans the site, which uses one core, it is off the build's path.
-        search = None if take_over else Background(write_search_index, parallel)
+        if searcher is not None:
+            # The index needs the articles, not the plan: it is made while this process plans.
+            if take_over:
+                searcher.send(None)
+            else:
+                made = search_input(ordered, analyses, taxonomy, settings, weights, items)
+                searcher.send((staging.folder, settings.search_shard_size, made._replace(weights=send(made.weights))))
+                del made
         progress("plan", 0, 1)  # no bar, but timed apart for --verbose
-        plan = plan_site(ordered, taxonomy, settings, analyses, KeptRanking(cache_dir / "related.pickle", code))
+        plan = plan_site(ordered, taxonomy, settings, analyses, KeptRanking(cache_dir / "related.pickle", code),
+                         items)
         environment = make_environment(template_dirs, settings)
         # Compiled templates are kept beside the article cache: compiling them took a fifth of a
         # second, each build. Jinja keys them by name and source; digest's code, which sets the
@@ -260,8 +275,10 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         page_keys, rendered = render_pages(
             plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, render_workers,
             on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files)
-        if search is not None:
-            other_paths += search.result()
+        if searcher is not None:
+            other_paths += searcher.result()
+        elif not take_over:
+            other_paths += write_search_index()
         out_paths = page_paths + other_paths
         if len(set(out_paths)) != len(out_paths):
             twice = sorted(out_path for out_path, count in Counter(out_paths).items() if count > 1)
@@ -270,8 +287,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         articles_json_size = (staging.folder / urls.ARTICLES_JSON).stat().st_size if layout else 0
         manifest = commit_staging(staging, out_paths)
     except BaseException:
-        if search is not None:
-            search.stop()
+        if searcher is not None:
+            searcher.stop()
         abandon_staging(staging)
         raise
     if layout:
@@ -303,6 +320,38 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         reloaded=len(to_load),
         rendered=rendered,
     )
+
+
+def _search_index_helper(conversation: Conversation, kept: Path, key: str) -> list[str]:
+    """Stage the search index and return its out_paths: the task of a Helper.
+
+    It reads the lists kept by the last build while the build reads its cache, then waits for
+    None (the index is taken over from the previous site) or the staging folder, the shard
+    size and the SearchInput, its weights sent (stored.send).
+    """
+    postings = Postings.load(kept, key)
+    request = conversation.receive()
+    if request is None:
+        return []
+    folder, size, made = request
+    weights, files = receive(made.weights)
+    try:
+        return _write_search_index(postings, made._replace(weights=weights), folder, size, kept)
+    finally:
+        for stored_file in files:
+            stored_file.close()
+
+
+def _write_search_index(postings: Postings, made: SearchInput, folder: Path, size: int, kept: Path) -> list[str]:
+    """Bring ``postings`` up to date with ``made``, keep them at ``kept``, stage the index
+    files in ``folder``, ``size`` articles a shard; return their out_paths."""
+    postings.update(made.identities, made.weights)
+    postings.save(kept)
+    written = []
+    for out_path, content in index_files(postings, made.records, size):
+        stage_file(folder, out_path, content)
+        written.append(out_path)
+    return written
 
 
 def _take_over(staging, out_paths: list[str]) -> bool:

@@ -20,12 +20,16 @@ from collections import Counter
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import urls
 from .analysis import ArticleAnalysis
 from .model import Article, Taxonomy
-from .site import Settings, list_items
+from .site import ArticleItem, Settings, list_items
 from .stored import Stored
+
+if TYPE_CHECKING:
+    from .postings import Postings
 
 # How much one occurrence of a word weighs in each field. The summary is the lede, which is
 # also in the body: a word there counts in both, as it should, since it is what the story is about.
@@ -78,19 +82,22 @@ def search_terms(text: str) -> list[str]:
 
 
 def collect_documents(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
-                      settings: Settings, without_body: Container[str] = ()) -> list[SearchDocument]:
+                      settings: Settings, without_body: Container[str] = (),
+                      items: Mapping[str, ArticleItem] | None = None) -> list[SearchDocument]:
     """Return the documents of ``articles``, which come newest first as the site lists them
     (SitePlan.articles), oldest first: an article keeps its number as newer ones are added.
 
     ``analyses`` are the articles', by source path. Articles whose source path is in
     ``without_body`` get an empty body: their weights were made already, and the body is
-    only read to make them.
+    only read to make them. ``items`` are site.list_items of the articles, by slug, if made.
     """
     oldest_first = list(reversed(articles))
+    listed = ([items[article.slug] for article in oldest_first] if items is not None
+              else list_items(oldest_first, analyses, taxonomy, settings))
     return [SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
                            tuple(topic.name for topic in item.topics),
                            "" if article.source_path in without_body else article.text)
-            for article, item in zip(oldest_first, list_items(oldest_first, analyses, taxonomy, settings))]
+            for article, item in zip(oldest_first, listed)]
 
 
 def term_weights(document: SearchDocument) -> dict[str, int]:
@@ -201,54 +208,86 @@ def split_terms(lengths: Mapping[str, int], shards: int) -> list[list[str]]:
     return ranges
 
 
-def render_search_index(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
-                        settings: Settings, weights: Mapping[str, PackedWeights] | None = None,
-                        kept: Path | None = None, key: str = "") -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards.
+class SearchInput(NamedTuple):
+    """What the search index is made from, one entry an article, oldest first: an article
+    keeps its number as newer ones are added."""
+
+    # What each article's weights were made from (its file and content), or None when they
+    # were made here from its body: equal identities mean equal weights (postings.py).
+    identities: list[str | None]
+    records: list[list]  # SearchDocument.record() of each
+    weights: list[PackedWeights | Stored]  # article_weights of each, or kept in the article cache
+
+
+def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
+                 settings: Settings, weights: Mapping[str, PackedWeights | Stored] | None = None,
+                 items: Mapping[str, ArticleItem] | None = None) -> SearchInput:
+    """Return what the index of ``articles`` is made from.
 
     ``articles`` come newest first, as the site lists them (SitePlan.articles), with their
     ``analyses`` by source path: the index needs nothing else of the plan, so that it can be
     made while the rest of the site is planned. ``weights`` are article_weights of the
-    articles, by source path, for those made already. ``kept`` is where the lists of the
-    last build are kept, and are kept for the next; they are used when made under the same
-    ``key`` (of the code, the taxonomy and the settings).
+    articles, by source path, for those made already; ``items`` their site.list_items, by
+    slug, if made.
     """
-    from .postings import Postings  # it imports this module for PackedWeights
-
-    made: dict[str, PackedWeights] = {}
+    made: dict[str, PackedWeights | Stored] = {}
     for article in articles:
         packed = (weights or {}).get(article.source_path)
         if packed is not None and analyses[article.source_path].summary_length == settings.summary_length:
             made[article.source_path] = packed
-    documents = collect_documents(articles, analyses, taxonomy, settings, made)
-    identities: list[str | None] = []
-    packed_weights = []
+    documents = collect_documents(articles, analyses, taxonomy, settings, made, items)
+    found = SearchInput([], [], [])
     for document, article in zip(documents, reversed(articles)):  # both oldest first
         packed = made.get(article.source_path)
-        identities.append(f"{article.source_path}\x00{article.content_hash}" if packed else None)
-        packed_weights.append(packed or PackedWeights.pack(term_weights(document)))
+        found.identities.append(f"{article.source_path}\x00{article.content_hash}" if packed else None)
+        found.records.append(document.record())
+        found.weights.append(packed or PackedWeights.pack(term_weights(document)))
+    return found
+
+
+def render_search_index(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
+                        settings: Settings, weights: Mapping[str, PackedWeights | Stored] | None = None,
+                        kept: Path | None = None, key: str = "") -> Iterator[tuple[str, bytes]]:
+    """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards.
+
+    ``articles``, ``analyses`` and ``weights`` are as search_input takes them. ``kept`` is
+    where the lists of the last build are kept, and are kept for the next; they are used
+    when made under the same ``key`` (of the code, the taxonomy and the settings).
+    """
+    from .postings import Postings  # it imports this module for PackedWeights
+
+    made = search_input(articles, analyses, taxonomy, settings, weights)
     postings = Postings.load(kept, key)
-    postings.update(identities, packed_weights)
+    postings.update(made.identities, made.weights)
     if kept is not None:
         postings.save(kept)
-    size = settings.search_shard_size
+    yield from index_files(postings, made.records, settings.search_shard_size)
+
+
+def index_files(postings: Postings, records: list[list], size: int) -> Iterator[tuple[str, bytes]]:
+    """Yield (out_path, JavaScript) for search/index.js and, beyond ``size`` articles, its shards.
+
+    ``postings`` are the lists of every word, ``records`` each article's
+    SearchDocument.record(), oldest first.
+    """
+    encoded = postings.encoded
     lengths = {term: 2 * len(numbers) for term, numbers in postings.numbers.items()}
-    term_ranges = split_terms(lengths, max(1, math.ceil(len(documents) / size)))
-    doc_starts = range(0, max(len(documents), 1), size)
+    term_ranges = split_terms(lengths, max(1, math.ceil(len(records) / size)))
+    doc_starts = range(0, max(len(records), 1), size)
 
     # Each shard is made as it is written: together they are the size of the whole index.
     def term_file(number: int) -> tuple[str, str]:
         terms = term_ranges[number]
         # As json.dumps would write {"terms": ..., "postings": [...]}, from each word's list as kept.
         return (urls.search_terms_path(number),
-                f'{{"terms":{_json(terms)},"postings":[{",".join([postings.encoded[term] for term in terms])}]}}')
+                f'{{"terms":{_json(terms)},"postings":[{",".join([encoded[term] for term in terms])}]}}')
 
     def doc_file(number: int) -> tuple[str, str]:
         start = doc_starts[number]
-        return urls.search_docs_path(number), _json([document.record() for document in documents[start:start + size]])
+        return urls.search_docs_path(number), _json(records[start:start + size])
 
     manifest = _json({
-        "count": len(documents),
+        "count": len(records),
         # The first word of each range: a word belongs to the last range whose first word is <= it.
         "terms": [[terms[0] if number else "", urls.search_terms_path(number)]
                   for number, terms in enumerate(term_ranges)],

@@ -403,20 +403,23 @@ def newest_first(articles: list[Article]) -> list[Article]:
 
 def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
               analyses: Mapping[str, ArticleAnalysis] | None = None,
-              rank: Callable[[list[Article], int], list[list[Choice]]] = rank_related) -> SitePlan:
+              rank: Callable[[list[Article], int], list[list[Choice]]] = rank_related,
+              items: Mapping[str, ArticleItem] | None = None) -> SitePlan:
     """Return every page of the site, after checking that no two pages claim one path.
 
     ``analyses`` are ``analyse_article`` of these very articles, by source_path, for a caller
     that made them already (in worker processes, or kept in a cache); any missing is made here.
-    ``rank`` is rank_related, or one that gives the same (related.KeptRanking).
+    ``rank`` is rank_related, or one that gives the same (related.KeptRanking). ``items``
+    are list_items of the articles, by slug, for a caller that made them already.
     """
     with collector_paused():
-        return _plan_site(articles, taxonomy, settings, analyses or {}, rank)
+        return _plan_site(articles, taxonomy, settings, analyses or {}, rank, items)
 
 
 def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
                known: Mapping[str, ArticleAnalysis],
-               rank: Callable[[list[Article], int], list[list[Choice]]]) -> SitePlan:
+               rank: Callable[[list[Article], int], list[list[Choice]]],
+               made_items: Mapping[str, ArticleItem] | None) -> SitePlan:
     # story builds on this module's records: imported here to keep one direction between the modules
     from .story import plan_story
 
@@ -424,7 +427,8 @@ def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
     analysed = {article.slug: known.get(article.source_path) or
                 analyse_article(article, taxonomy, settings.summary_length) for article in ordered}
     make_item = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
-    items = {article.slug: make_item(article, analysed[article.slug]) for article in ordered}
+    items = (dict(made_items) if made_items is not None else
+             {article.slug: make_item(article, analysed[article.slug]) for article in ordered})
     listed = tuple(items[article.slug] for article in ordered)
     shown, entries, aliases = topic_entries(ordered, taxonomy, items, analysed)
     topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}

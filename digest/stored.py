@@ -12,6 +12,7 @@ shared file position.
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 
 class StoredFile:
@@ -64,3 +65,60 @@ def contents(value: bytes | Stored) -> bytes:
 def text(value: str | Stored) -> str:
     """Return the text ``value`` holds or stands for (stored as UTF-8)."""
     return value.read().decode() if type(value) is Stored else value
+
+
+class Place(NamedTuple):
+    """Where a Stored value lies: the number of its file among Sent.files, and its bytes there."""
+
+    file: int
+    offset: int
+    length: int
+
+
+class Sent(NamedTuple):
+    """Values for a process that does not hold their files open (one forked before they were
+    opened), each Stored value given as its Place.
+
+    A pickled Stored would carry a file descriptor that means nothing there. The process
+    opens the files again by path, and refuses one that is no longer the file the values
+    lie in.
+    """
+
+    files: tuple[tuple[str, int, int], ...]  # path, device, inode
+    values: list
+
+
+def send(values: list) -> Sent:
+    """Return ``values`` to be pickled for another process: see Sent."""
+    numbers: dict[int, int] = {}  # id of a StoredFile -> its number
+    files: list[tuple[str, int, int]] = []
+    sent = []
+    for value in values:
+        if type(value) is Stored:
+            number = numbers.get(id(value.file))
+            if number is None:
+                status = os.fstat(value.file.fd)
+                number = numbers[id(value.file)] = len(files)
+                files.append((value.file.path, status.st_dev, status.st_ino))
+            value = Place(number, value.offset, value.length)
+        sent.append(value)
+    return Sent(tuple(files), sent)
+
+
+def receive(sent: Sent) -> tuple[list, list[StoredFile]]:
+    """Return the values of ``sent``, Stored again, and the files they are read from, to close."""
+    opened: list[StoredFile] = []
+    try:
+        for path, device, inode in sent.files:
+            stored_file = StoredFile(os.open(path, os.O_RDONLY), path)
+            opened.append(stored_file)
+            status = os.fstat(stored_file.fd)
+            if (status.st_dev, status.st_ino) != (device, inode):
+                raise OSError(f"{path} was replaced while the build read it; build again")
+    except BaseException:
+        for stored_file in opened:
+            stored_file.close()
+        raise
+    values = [Stored(opened[value.file], value.offset, value.length) if type(value) is Place else value
+              for value in sent.values]
+    return values, opened

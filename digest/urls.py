@@ -176,6 +176,8 @@ def _is_plain(path: str) -> bool:
 
 def check_out_path(out_path: str) -> str:
     """Return ``out_path`` if it stays inside the site folder; raise ValueError otherwise."""
+    if _is_plain(out_path) and "\\" not in out_path:
+        return out_path  # normpath would give it back as it is: checked three times a page
     normal = posixpath.normpath(out_path)
     if (
         not out_path

@@ -19,7 +19,6 @@ import pickle
 from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Generic, TypeVar
 
 from . import urls
 from .cache import LoadedFile, content_hash, file_status
@@ -43,7 +42,6 @@ RENDER_CHUNK = 100
 
 # What the forked workers inherit; set just before a pool starts.
 _job: dict = {}
-T = TypeVar("T")
 
 
 def available_workers() -> int:
@@ -147,46 +145,68 @@ def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
     return keys, rendered
 
 
-class Background(Generic[T]):
-    """A task run in a forked process while this one goes on; ``result()`` waits for it.
+class Helper:
+    """A process forked while this one holds little, which does one task with inputs sent later.
 
-    Forked when it is made, the process inherits what this one holds then and no more. Not
-    parallel, the task runs here when its result is asked for.
+    Forked from a build that has read every article, a process starts with all of it in its
+    resident memory: the search index, made that way, was the largest process of a build.
+    ``task(conversation)`` runs there at once; it can wait for its inputs with
+    ``conversation.receive()`` and answer with ``send``. What it returns, or raises, comes
+    back through ``result()``.
     """
 
-    def __init__(self, task: Callable[[], T], parallel: bool):
-        self._task = task
-        self._pool = None
-        if parallel:
-            _background.append(task)  # what the process inherits: a pool pickles what it is sent
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-            self._pending = self._pool.apply_async(_run_background, (len(_background) - 1,))
-            _background.pop()
+    def __init__(self, task: Callable[[Conversation], object]):
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_help, args=(task, theirs), daemon=True)
+        self._process.start()
+        theirs.close()
 
-    def result(self) -> T:
-        if self._pool is None:
-            return self._task()
+    def send(self, value: object) -> None:
+        self._connection.send(value)
+
+    def result(self) -> object:
+        """Return what the task returned, or raise what it raised."""
         try:
-            value = self._pending.get()
-        except BaseException:
+            kind, value = self._connection.recv()
+            self._process.join(timeout=10)  # it has answered, and is on its way out
+        except EOFError:
+            self._process.join(timeout=10)
+            raise RuntimeError(f"a helper process ended without an answer (exit code {self._process.exitcode})")
+        finally:
             self.stop()
-            raise
-        self._pool.close()
-        self._pool.join()
+        if kind == "raised":
+            raise value
         return value
 
     def stop(self) -> None:
-        """End the process, done or not: the build is failing and will not take its result."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+        """End the process, done or not."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._connection.close()
 
 
-_background: list[Callable[[], object]] = []
+class Conversation:
+    """The task's end of a Helper's pipe."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def receive(self) -> object:
+        return self._connection.recv()
 
 
-def _run_background(index: int) -> object:
-    return _background[index]()
+def _help(task: Callable[[Conversation], object], connection) -> None:
+    try:
+        answer = ("returned", task(Conversation(connection)))
+    except BaseException as exc:  # sent back whole: the build reports it as if raised there
+        answer = ("raised", exc)
+    try:
+        connection.send(answer)
+    except Exception:  # an answer that cannot be pickled
+        connection.send(("raised", RuntimeError(repr(answer[1]))))
+    connection.close()
 
 
 class ArticleHashes:

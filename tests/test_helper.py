@@ -1,0 +1,63 @@
+"""Helper processes (workers.Helper) and the Stored values sent to them (stored.send)."""
+
+import os
+import signal
+
+import pytest
+
+from digest.errors import DigestError
+from digest.stored import Stored, StoredFile, receive, send
+from digest.workers import Helper
+
+
+def test_a_helper_works_on_inputs_sent_after_it_started():
+    helper = Helper(lambda conversation: [value * 2 for value in conversation.receive()])
+    helper.send([1, 2, 3])
+    assert helper.result() == [2, 4, 6]
+
+
+def test_what_a_helper_raises_is_raised_by_its_result():
+    def task(conversation):
+        raise DigestError("no good", "article.txt", 3)
+
+    helper = Helper(task)
+    with pytest.raises(DigestError) as raised:
+        helper.result()
+    assert (raised.value.message, raised.value.line) == ("no good", 3)
+
+
+def test_a_helper_that_dies_is_reported_not_waited_for():
+    helper = Helper(lambda conversation: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(RuntimeError, match="ended without an answer"):
+        helper.result()
+
+
+def test_a_helper_stopped_early_leaves_no_process():
+    helper = Helper(lambda conversation: conversation.receive())
+    helper.stop()
+    assert not helper._process.is_alive()
+
+
+def test_stored_values_sent_to_another_process_read_the_same_bytes(tmp_path):
+    path = tmp_path / "shard"
+    path.write_bytes(b"0123456789")
+    stored_file = StoredFile(os.open(path, os.O_RDONLY), str(path))
+    values = [Stored(stored_file, 2, 3), b"as it is", Stored(stored_file, 7, 3)]
+    helper = Helper(lambda conversation: [value.read() if type(value) is Stored else value
+                                          for value in receive(conversation.receive())[0]])
+    helper.send(send(values))
+    assert helper.result() == [b"234", b"as it is", b"789"]
+    stored_file.close()
+
+
+def test_a_file_replaced_after_its_values_were_sent_is_refused(tmp_path):
+    path = tmp_path / "shard"
+    path.write_bytes(b"0123456789")
+    stored_file = StoredFile(os.open(path, os.O_RDONLY), str(path))
+    sent = send([Stored(stored_file, 0, 4)])
+    replacement = tmp_path / "new"
+    replacement.write_bytes(b"abcdefghij")
+    replacement.replace(path)
+    with pytest.raises(OSError, match="was replaced"):
+        receive(sent)
+    stored_file.close()
