@@ -170,6 +170,11 @@ class ArticleCache:
             stored_file.close()
         self.files.clear()
 
+    def release(self) -> None:
+        """Let go of the entries, whose values the build holds by now: the files their Stored
+        values are read from stay open until close()."""
+        self.entries = {}
+
     def shard_path(self, shard: int) -> Path:
         return self.folder / f"shard-{shard:02d}.pickle"
 

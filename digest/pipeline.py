@@ -186,11 +186,12 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             loaded[path] = hit
     to_load = [path for path in paths if path not in loaded]
     matcher = compile_matcher(taxonomy)
-    progress("load", 0, len(to_load))
-    load_workers = workers or (available_workers() if len(to_load) >= PARALLEL_MIN_FILES else 1)
+    reloaded = len(to_load)
+    progress("load", 0, reloaded)
+    load_workers = workers or (available_workers() if reloaded >= PARALLEL_MIN_FILES else 1)
     with collector_paused():
         fresh = load_files(to_load, articles_dir, taxonomy, matcher, settings.summary_length, load_workers,
-                           on_done=lambda done: progress("load", done, len(to_load)), keep=cache.keep)
+                           on_done=lambda done: progress("load", done, reloaded), keep=cache.keep)
     loaded.update(zip(to_load, fresh))
     # As kept: the bytes that only a page or a file uses are read back from the cache there.
     files = cache.save([loaded[path] for path in paths])
@@ -222,6 +223,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     if previous_json is not None:
         cleanup.callback(previous_json.close)
     records.update(unchanged_records)
+    # The build now holds what it needs of each file. The rest of the cache's entries (a
+    # file's status and wanted slug) and the paths, half a kilobyte a file, go before
+    # planning makes its records, and before the workers fork.
+    del files, loaded_articles, found, paths, statuses, to_load
+    cache.release()
     layout: dict[str, tuple[str, int, int]] = {}
     items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
     other_paths: list[str] = []
@@ -317,7 +323,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         out_dir=out_dir,
         skipped=tuple(errors),
         warnings=tuple(warnings),
-        reloaded=len(to_load),
+        reloaded=reloaded,
         rendered=rendered,
     )
 
