@@ -8,6 +8,7 @@ is written to its own path.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime
 import hashlib
@@ -16,6 +17,7 @@ import multiprocessing
 import operator
 import os
 import pickle
+import signal
 from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -158,7 +160,7 @@ class Helper:
     def __init__(self, task: Callable[[Conversation], object]):
         context = multiprocessing.get_context("fork")
         self._connection, theirs = context.Pipe()
-        self._process = context.Process(target=_help, args=(task, theirs), daemon=True)
+        self._process = context.Process(target=_help, args=(task, theirs, os.getpid()), daemon=True)
         self._process.start()
         theirs.close()
 
@@ -187,6 +189,24 @@ class Helper:
         self._connection.close()
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel end this process when ``parent`` ends (Linux; elsewhere, nothing).
+
+    A build killed outright would otherwise leave its helper writing into a staging folder
+    that the next build removes.
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # ended before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class Conversation:
     """The task's end of a Helper's pipe."""
 
@@ -197,7 +217,8 @@ class Conversation:
         return self._connection.recv()
 
 
-def _help(task: Callable[[Conversation], object], connection) -> None:
+def _help(task: Callable[[Conversation], object], connection, parent: int) -> None:
+    _die_with(parent)
     try:
         answer = ("returned", task(Conversation(connection)))
     except BaseException as exc:  # sent back whole: the build reports it as if raised there

@@ -13,9 +13,10 @@ import pytest
 from browser import serve_folder
 from synthetic import write_articles
 
-from digest import write
+from digest import pipeline, write
 from digest.cli import main
 from digest.errors import DigestError
+from digest.pipeline import build_site
 from digest.write import MANIFEST, write_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -123,3 +124,27 @@ def test_failure_while_writing_keeps_the_previous_site_and_no_staging(previous_s
     # Only the site and the cache digest keeps beside it: no staging folder is left behind.
     assert sorted(path.name for path in previous_site.parent.iterdir()) == [".digest-cache", "site"]
     assert MANIFEST in before and os.listdir(previous_site)
+
+
+def test_a_search_index_that_fails_in_its_helper_keeps_the_previous_site(tmp_path, monkeypatch):
+    # With workers, the index is made by a helper process: what it raises fails the build
+    # as if raised here, and the previous site stays as it was.
+    articles = tmp_path / "articles"
+    write_articles(articles, range(20))
+    out_dir = tmp_path / "site"
+    build_site(articles, out_dir, workers=2)
+    before = tree(out_dir)
+    edited = sorted(articles.iterdir())[0]
+    edited.write_text(edited.read_text() + "\nKurdish officials did not comment.\n")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "_write_search_index", full_disk)  # the helper is forked with it
+    with pytest.raises(OSError, match="No space left"):
+        build_site(articles, out_dir, workers=2)
+    assert tree(out_dir) == before
+    assert sorted(path.name for path in out_dir.parent.iterdir()) == [".digest-cache", "articles", "site"]
+    monkeypatch.undo()
+    build_site(articles, out_dir, workers=2)
+    assert tree(out_dir) != before

@@ -2,6 +2,9 @@
 
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -61,3 +64,34 @@ def test_a_file_replaced_after_its_values_were_sent_is_refused(tmp_path):
     with pytest.raises(OSError, match="was replaced"):
         receive(sent)
     stored_file.close()
+
+
+def test_a_helper_ends_with_the_build_that_started_it(tmp_path):
+    # A build killed outright must not leave its helper writing into a staging folder.
+    pid_file = tmp_path / "helper.pid"
+    script = (
+        "import os, signal, sys, time\n"
+        "from digest.workers import Helper\n"
+        "helper = Helper(lambda conversation: time.sleep(60))\n"
+        "time.sleep(0.3)\n"  # started, and waiting
+        f"open({str(pid_file)!r}, 'w').write(str(helper._process.pid))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    helper = int(pid_file.read_text())
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _is_running(helper):
+            time.sleep(0.05)
+        assert not _is_running(helper)
+    finally:
+        if _is_running(helper):
+            os.kill(helper, signal.SIGKILL)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -182,27 +182,30 @@ def test_a_missing_output_file_is_not_taken_for_no_change(corpus, tmp_path):
     assert tree(out_dir) == expected
 
 
-def test_files_touched_but_not_changed_are_taken_over_whole(corpus, tmp_path):
+# workers=2: the search index's helper process is started, and told there is nothing to make.
+@pytest.mark.parametrize("workers", [None, 2])
+def test_files_touched_but_not_changed_are_taken_over_whole(corpus, tmp_path, workers):
     out_dir = tmp_path / "site"
-    build_site(corpus, out_dir)
+    build_site(corpus, out_dir, workers=workers)
     expected = tree(out_dir)
     inodes = {path: path.stat().st_ino for path in out_dir.rglob("*.*") if path.name != ".digest-manifest.json"}
     time.sleep(0.01)
     for path in corpus.iterdir():
         path.touch()  # as a checkout does: new times, the same bytes
-    report = build_site(corpus, out_dir)
+    report = build_site(corpus, out_dir, workers=workers)
     assert not report.unchanged and report.reloaded == 0 and report.rendered == 0
     assert tree(out_dir) == expected
     assert {path: path.stat().st_ino for path in out_dir.rglob("*.*") if path.name != ".digest-manifest.json"} == inodes
 
 
-def test_a_missing_file_that_is_not_a_page_is_made_again_with_the_others(corpus, tmp_path):
+@pytest.mark.parametrize("workers", [None, 2])
+def test_a_missing_file_that_is_not_a_page_is_made_again_with_the_others(corpus, tmp_path, workers):
     out_dir = tmp_path / "site"
-    build_site(corpus, out_dir)
+    build_site(corpus, out_dir, workers=workers)
     expected = tree(out_dir)
     (out_dir / "search" / "index.js").unlink()
     articles_json = (out_dir / "articles.json").stat().st_ino
-    report = build_site(corpus, out_dir)
+    report = build_site(corpus, out_dir, workers=workers)
     assert report.rendered == 0 and tree(out_dir) == expected
     assert (out_dir / "articles.json").stat().st_ino != articles_json, "written anew, not through the old file"
 
