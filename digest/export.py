@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import NamedTuple
 
 from . import urls
 from .kept import UNREADABLE, keep, read_kept
@@ -19,6 +20,7 @@ from .quotes import Quotation, extract_quotations
 from .stored import Stored, StoredFile, contents
 
 SCHEMA = "digest-articles/2"
+LAYOUT_FORMAT = 2  # of what KeptRecords keeps
 
 
 def articles_json(articles: list[Article], taxonomy: Taxonomy, generator: str,
@@ -31,9 +33,10 @@ def articles_json(articles: list[Article], taxonomy: Taxonomy, generator: str,
 def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: str,
                         quotations: Mapping[str, Sequence[Quotation]] | None = None,
                         records: Mapping[str, bytes | Stored] | None = None,
-                        layout: dict[str, tuple[str, int, int]] | None = None) -> Iterator[bytes | Stored]:
-    """Yield articles.json in parts, two an article, for a writer that can take them one by one
-    (write.stage_file): records kept in the article cache come as they are kept, Stored.
+                        layout: dict[str, Placed] | None = None,
+                        kept: Mapping[str, KeptRecord] | None = None) -> Iterator[bytes | Stored]:
+    """Yield articles.json in parts, two an article at most, for a writer that can take them
+    one by one (write.stage_file): records kept in the article cache come as they are kept, Stored.
 
     ``quotations`` are extract_quotations of the articles, by slug, for a caller that has
     them already; any missing are extracted here. ``records`` are article_record of the
@@ -46,8 +49,10 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     would take twice its size in memory or more.
 
     ``layout``, if given, is filled with where each article's record lies in the file, by
-    source path: (content hash, offset, length), for the next build to read unchanged
-    records back from it (KeptRecords).
+    source path, for the next build to read unchanged records back from it. ``kept`` are
+    records of the previous file (KeptRecords.find): where an article's line there is the
+    line it gets here, it is taken whole, and a run of such lines as one Stored part, which
+    write.stage_file has the kernel copy.
     """
     topics = [
         {"slug": topic.slug, "name": topic.name, "kind": topic.kind, "page": urls.topic_path(topic.slug)}
@@ -59,20 +64,56 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     position = len(opening)
     known = quotations or {}
     made = records or {}
+    previous = kept or {}
+    run: Stored | None = None  # lines taken whole from the previous file, next to each other there
     separator = b"\n"
     for article in articles:
         keys = b"%s{\"slug\":%s,\"page\":%s," % (
             separator, _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode())
         record = made.get(article.source_path) or article_record(article, taxonomy, known.get(article.slug))
-        yield keys
-        yield record
-        position += len(keys)
         length = record.length if type(record) is Stored else len(record)
+        taken = previous.get(article.source_path)
+        # The same record, slug and separator (its length tells the two apart): the same line.
+        if taken is not None and taken.record is record and taken.slug == article.slug and (
+                taken.line.length == len(keys) + length):
+            line = taken.line
+            if run is not None and run.file is line.file and run.offset + run.length == line.offset:
+                run = Stored(run.file, run.offset, run.length + line.length)
+            else:
+                if run is not None:
+                    yield run
+                run = line
+        else:
+            if run is not None:
+                yield run
+                run = None
+            yield keys
+            yield record
         if layout is not None:
-            layout[article.source_path] = (article.content_hash, position, length)
-        position += length
+            layout[article.source_path] = Placed(article.content_hash, article.slug, position, len(keys), length)
+        position += len(keys) + length
         separator = b",\n"
+    if run is not None:
+        yield run
     yield b"\n]}\n"
+
+
+class Placed(NamedTuple):
+    """Where an article's line lies in articles.json: its keys, then its record."""
+
+    content_hash: str  # the article's, which the record follows from
+    slug: str  # which the keys hold
+    offset: int  # of the line: the separator before it, then the keys
+    keys_length: int
+    record_length: int
+
+
+class KeptRecord(NamedTuple):
+    """An article's line in the previous articles.json, and its record there."""
+
+    record: Stored
+    slug: str
+    line: Stored
 
 
 class KeptRecords:
@@ -92,7 +133,7 @@ class KeptRecords:
         self.key = key
 
     def find(self, manifest: str | None, articles_json: Path,
-             hashes: Mapping[str, str]) -> tuple[StoredFile | None, dict[str, Stored]]:
+             hashes: Mapping[str, str]) -> tuple[StoredFile | None, dict[str, KeptRecord]]:
         """Return the previous articles.json, open, and the records of it to take, by
         source path, for the articles whose content hashes are ``hashes``; (None, {}) if none.
 
@@ -100,7 +141,8 @@ class KeptRecords:
         """
         kept = read_kept(self.path)
         try:
-            if manifest is None or kept["manifest"] != manifest or kept["key"] != self.key:
+            if (manifest is None or kept["format"] != LAYOUT_FORMAT or kept["manifest"] != manifest
+                    or kept["key"] != self.key):
                 return None, {}
             layout, size = kept["layout"], kept["size"]
             fd = os.open(articles_json, os.O_RDONLY)
@@ -110,8 +152,10 @@ class KeptRecords:
         if os.fstat(fd).st_size != size:
             file.close()
             return None, {}
-        taken = {source_path: Stored(file, offset, length) for source_path, (content_hash, offset, length)
-                 in layout.items() if hashes.get(source_path) == content_hash}
+        taken = {source_path: KeptRecord(Stored(file, offset + keys_length, record_length), slug,
+                                         Stored(file, offset, keys_length + record_length))
+                 for source_path, (content_hash, slug, offset, keys_length, record_length) in layout.items()
+                 if hashes.get(source_path) == content_hash}
         return file, taken
 
     def carry(self, manifest: str | None, new_manifest: str) -> None:
@@ -119,16 +163,18 @@ class KeptRecords:
         took its articles.json over."""
         kept = read_kept(self.path)
         try:
-            if manifest is None or kept["manifest"] != manifest or kept["key"] != self.key:
+            if (manifest is None or kept["format"] != LAYOUT_FORMAT or kept["manifest"] != manifest
+                    or kept["key"] != self.key):
                 return
             size, layout = kept["size"], kept["layout"]
         except UNREADABLE:
             return
         self.save(new_manifest, size, layout)
 
-    def save(self, manifest: str, size: int, layout: dict[str, tuple[str, int, int]]) -> None:
+    def save(self, manifest: str, size: int, layout: dict[str, Placed]) -> None:
         """Keep ``layout`` of the articles.json of ``size`` bytes, in the site of ``manifest``."""
-        keep(self.path, {"manifest": manifest, "key": self.key, "size": size, "layout": layout})
+        keep(self.path, {"format": LAYOUT_FORMAT, "manifest": manifest, "key": self.key, "size": size,
+                         "layout": {source_path: tuple(placed) for source_path, placed in layout.items()}})
 
 
 def article_record(article: Article, taxonomy: Taxonomy, quotations: Sequence[Quotation] | None = None) -> bytes:

@@ -165,8 +165,33 @@ def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes | St
     if isinstance(content, bytes):
         path.write_bytes(content)
         return
-    with open(path, "wb") as stream:
-        stream.writelines(map(contents, content))
+    with open(path, "wb", buffering=0) as stream:  # unbuffered: Stored.copy_to writes at the file's position
+        waiting: list[bytes] = []
+        size = 0
+        for part in content:
+            if type(part) is Stored and part.length >= _COPY_MIN:
+                _write_all(stream, b"".join(waiting))
+                waiting, size = [], 0
+                part.copy_to(stream.fileno())
+                continue
+            data = contents(part)
+            waiting.append(data)
+            size += len(data)
+            if size >= _COPY_MIN:
+                _write_all(stream, b"".join(waiting))
+                waiting, size = [], 0
+        _write_all(stream, b"".join(waiting))
+
+
+# Parts kept in a file are copied file to file from this size; smaller ones (a record) are
+# read and written with the parts around them, as many at a time.
+_COPY_MIN = 1 << 20
+
+
+def _write_all(stream, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[stream.write(view):]
 
 
 def stage_unchanged(staging: Staging, out_path: str) -> bool:

@@ -12,7 +12,9 @@ import pytest
 
 from digest.cache import cache_shard
 from digest.export import KeptRecords
+from digest import pipeline
 from digest.pipeline import build_site, cache_folder
+from digest.stored import Stored
 from digest.site import Settings, plan_site
 from digest.workers import ArticleHashes, page_key
 from synthetic import write_articles
@@ -108,6 +110,32 @@ def test_an_edit_reads_the_other_records_back_from_the_previous_articles_json(co
     edited.write_text(edited.read_text() + "\nAnkara said on Monday that it would answer the Kremlin in writing.\n")
     build_site(corpus, out_dir, workers=2)
     assert taken == [first.articles - 1]
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
+def test_an_edit_takes_the_unchanged_lines_of_articles_json_whole(corpus, tmp_path, monkeypatch):
+    # The lines before and after the edited article's, each run as one part of the previous file.
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=2)
+    previous = (out_dir / "articles.json").resolve()
+    size = previous.stat().st_size
+    written = []
+    parts_of = pipeline.articles_json_parts
+
+    def kept_parts(*args, **kwargs):
+        parts = list(parts_of(*args, **kwargs))
+        written.append(parts)
+        return iter(parts)
+
+    monkeypatch.setattr(pipeline, "articles_json_parts", kept_parts)
+    edited = corpus / "report-060.md"
+    edited.write_text(edited.read_text() + "\nAnkara said on Monday that it would answer the Kremlin in writing.\n")
+    report = build_site(corpus, out_dir, workers=2)
+    (parts,) = written
+    runs = [part for part in parts if type(part) is Stored and part.file.path == str(previous)]
+    assert len(runs) == 2
+    assert sum(run.length for run in runs) > 0.9 * size
+    assert len(parts) < 10 and report.articles == 125
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
 
 

@@ -12,7 +12,7 @@ import pytest
 from digest import stored
 from digest.cache import ArticleCache
 from digest.search import PackedWeights
-from digest.stored import Stored
+from digest.stored import Stored, StoredFile
 from digest.tag import compile_matcher
 from digest.taxonomy import load_taxonomy
 from digest.workers import load_file
@@ -102,6 +102,28 @@ def test_a_file_staged_from_kept_parts_holds_their_bytes(loaded, cache, tmp_path
     parts = [b"[", *(part for record in records for part in (record, b"|"))][:-1] + [b"]"]
     stage_file(tmp_path / "site", "all.json", iter(parts))
     assert (tmp_path / "site" / "all.json").read_bytes() == expected
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_large_parts_are_copied_file_to_file_with_the_same_bytes(tmp_path, monkeypatch, kernel_copy):
+    # A run of lines taken whole from the previous articles.json: copied by the kernel, or
+    # read and written where it cannot copy between the two files.
+    source = tmp_path / "previous.json"
+    data = bytes(range(256)) * (3 << 12)  # 3 MiB
+    source.write_bytes(data)
+    if not kernel_copy:
+        def unsupported(*args):
+            raise OSError(18, "Invalid cross-device link")
+        monkeypatch.setattr(os, "copy_file_range", unsupported)
+    file = StoredFile(os.open(source, os.O_RDONLY), str(source))
+    try:
+        parts = [b"{", Stored(file, 5, len(data) - 10), b",", Stored(file, 1, 2), b"}"]
+        stage_file(tmp_path / "site", "all.json", iter(parts))
+        assert (tmp_path / "site" / "all.json").read_bytes() == b"{" + data[5:-5] + b"," + data[1:3] + b"}"
+        with pytest.raises(OSError, match="cut short"):
+            stage_file(tmp_path / "site", "short.json", iter([Stored(file, len(data) - (2 << 20), 4 << 20)]))
+    finally:
+        file.close()
 
 
 def test_a_shard_cut_short_is_not_read(loaded, tmp_path):
