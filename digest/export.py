@@ -33,8 +33,7 @@ def articles_json(articles: list[Article], taxonomy: Taxonomy, generator: str,
 def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: str,
                         quotations: Mapping[str, Sequence[Quotation]] | None = None,
                         records: Mapping[str, bytes | Stored] | None = None,
-                        layout: dict[str, Placed] | None = None,
-                        kept: Mapping[str, KeptRecord] | None = None) -> Iterator[bytes | Stored]:
+                        layout: dict[str, Placed] | None = None) -> Iterator[bytes | Stored]:
     """Yield articles.json in parts, two an article at most, for a writer that can take them
     one by one (write.stage_file): records kept in the article cache come as they are kept, Stored.
 
@@ -49,10 +48,10 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     would take twice its size in memory or more.
 
     ``layout``, if given, is filled with where each article's record lies in the file, by
-    source path, for the next build to read unchanged records back from it. ``kept`` are
-    records of the previous file (KeptRecords.find): where an article's line there is the
-    line it gets here, it is taken whole, and a run of such lines as one Stored part, which
-    write.stage_file has the kernel copy.
+    source path, for the next build to read unchanged records back from it. A record may be
+    the article's line of the previous file (a KeptLine, from KeptRecords.find): where it is
+    the line the article gets here, it is taken whole, and a run of such lines as one Stored
+    part, which write.stage_file has the kernel copy.
     """
     topics = [
         {"slug": topic.slug, "name": topic.name, "kind": topic.kind, "page": urls.topic_path(topic.slug)}
@@ -64,25 +63,27 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     position = len(opening)
     known = quotations or {}
     made = records or {}
-    previous = kept or {}
     run: Stored | None = None  # lines taken whole from the previous file, next to each other there
     separator = b"\n"
     for article in articles:
         keys = b"%s{\"slug\":%s,\"page\":%s," % (
             separator, _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode())
         record = made.get(article.source_path) or article_record(article, taxonomy, known.get(article.slug))
+        line = None
+        if type(record) is KeptLine:
+            # Its slug is the article's (KeptRecords.find): the same separator (told apart by
+            # its length) makes it the same line.
+            line, record = record, record.record()
+            if line.keys_length != len(keys):
+                line = None
         length = record.length if type(record) is Stored else len(record)
-        taken = previous.get(article.source_path)
-        # The same record, slug and separator (its length tells the two apart): the same line.
-        if taken is not None and taken.record is record and taken.slug == article.slug and (
-                taken.line.length == len(keys) + length):
-            line = taken.line
+        if line is not None:
             if run is not None and run.file is line.file and run.offset + run.length == line.offset:
                 run = Stored(run.file, run.offset, run.length + line.length)
             else:
                 if run is not None:
                     yield run
-                run = line
+                run = Stored(line.file, line.offset, line.length)
         else:
             if run is not None:
                 yield run
@@ -108,12 +109,18 @@ class Placed(NamedTuple):
     record_length: int
 
 
-class KeptRecord(NamedTuple):
-    """An article's line in the previous articles.json, and its record there."""
+class KeptLine(Stored):
+    """An article's line in the previous articles.json: its keys, ``keys_length`` bytes, then
+    its record."""
 
-    record: Stored
-    slug: str
-    line: Stored
+    __slots__ = ("keys_length",)
+
+    def __init__(self, file: StoredFile, offset: int, length: int, keys_length: int):
+        super().__init__(file, offset, length)
+        self.keys_length = keys_length
+
+    def record(self) -> Stored:
+        return Stored(self.file, self.offset + self.keys_length, self.length - self.keys_length)
 
 
 class KeptRecords:
@@ -132,10 +139,11 @@ class KeptRecords:
         self.path = path
         self.key = key
 
-    def find(self, manifest: str | None, articles_json: Path,
-             hashes: Mapping[str, str]) -> tuple[StoredFile | None, dict[str, KeptRecord]]:
-        """Return the previous articles.json, open, and the records of it to take, by
-        source path, for the articles whose content hashes are ``hashes``; (None, {}) if none.
+    def find(self, manifest: str | None, articles_json: Path, hashes: Mapping[str, str],
+             slugs: Mapping[str, str]) -> tuple[StoredFile | None, dict[str, KeptLine]]:
+        """Return the previous articles.json, open, and the lines of it to take, by source
+        path, for the articles whose content hashes are ``hashes`` and slugs ``slugs``, both
+        by source path; (None, {}) if none.
 
         ``manifest`` is the hash of the manifest of the site that holds ``articles_json``.
         """
@@ -152,10 +160,9 @@ class KeptRecords:
         if os.fstat(fd).st_size != size:
             file.close()
             return None, {}
-        taken = {source_path: KeptRecord(Stored(file, offset + keys_length, record_length), slug,
-                                         Stored(file, offset, keys_length + record_length))
+        taken = {source_path: KeptLine(file, offset, keys_length + record_length, keys_length)
                  for source_path, (content_hash, slug, offset, keys_length, record_length) in layout.items()
-                 if hashes.get(source_path) == content_hash}
+                 if hashes.get(source_path) == content_hash and slugs.get(source_path) == slug}
         return file, taken
 
     def carry(self, manifest: str | None, new_manifest: str) -> None:

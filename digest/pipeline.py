@@ -6,7 +6,7 @@ import gc
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,7 +16,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from . import __version__, urls
 from .errors import DigestError, DigestErrors
-from .export import KeptRecord, KeptRecords, Placed, articles_json_parts
+from .export import KeptRecords, Placed, articles_json_parts
 from .feeds import render_feeds
 from .collector import collector_paused
 from .cache import (
@@ -217,12 +217,14 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # Unchanged records are read back from the previous site's articles.json rather than from the cache.
     kept_records = KeptRecords(cache_dir / "articles-json.pickle", cache.key)
     previous_manifest = previous.get("manifest") if previous else None
-    previous_json, unchanged_records = kept_records.find(
+    previous_json, unchanged_lines = kept_records.find(
         previous_manifest, out_dir / urls.ARTICLES_JSON,
-        {file.source_path: file.content_hash for file in files if file.record})
+        {file.source_path: file.content_hash for file in files if file.record},
+        {article.source_path: article.slug for article in articles})
     if previous_json is not None:
         cleanup.callback(previous_json.close)
-    records.update({source_path: kept.record for source_path, kept in unchanged_records.items()})
+    records.update(unchanged_lines)
+    del unchanged_lines
     # The build now holds what it needs of each file. The rest of the cache's entries (a
     # file's status and wanted slug) and the paths, half a kilobyte a file, go before
     # planning makes its records, and before the workers fork.
@@ -243,8 +245,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if take_over and _take_over(staging, previous["other_paths"]):
             other_paths.extend(previous["other_paths"])
             return
-        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, records, layout,
-                                              unchanged_records):
+        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, records, layout):
             stage_file(staging.folder, out_path, content)
             other_paths.append(out_path)
         if take_over:  # the previous site lacks one of them: the search index is made here too
@@ -420,20 +421,19 @@ def _error_record(error: DigestError) -> list:
 
 def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: list[Path],
                  records: dict[str, bytes | Stored],
-                 layout: dict[str, Placed],
-                 kept: Mapping[str, KeptRecord]) -> Iterator[tuple[str, bytes | Iterator[bytes | Stored]]]:
+                 layout: dict[str, Placed]) -> Iterator[tuple[str, bytes | Iterator[bytes | Stored]]]:
     """Yield (out_path, content) for every file of the site that is neither an HTML page nor
     part of the search index; the content of articles.json, hundreds of megabytes on a large
     site, comes in parts.
 
     ``records`` are what articles.json holds of each article, by source path, made where it
     was loaded: every article of a build has one (its blocks, which a record is made from,
-    are not kept). ``layout`` is filled with where each lies in articles.json; ``kept`` are
-    the lines of the previous articles.json that may be taken whole (articles_json_parts).
+    are not kept), or their lines in the previous articles.json (export.KeptLine).
+    ``layout`` is filled with where each lies in the new one.
     """
     for asset in ASSETS:
         yield asset, find_asset(template_dirs, asset).read_bytes()
     yield urls.ARTICLES_JSON, articles_json_parts(list(plan.articles), taxonomy, f"digest {__version__}",
-                                                  records=records, layout=layout, kept=kept)
+                                                  records=records, layout=layout)
     yield from render_feeds(plan, taxonomy, settings)
     yield from render_sitemap(plan, settings)

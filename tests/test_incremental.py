@@ -17,7 +17,7 @@ from digest.pipeline import build_site, cache_folder
 from digest.stored import Stored
 from digest.site import Settings, plan_site
 from digest.workers import ArticleHashes, page_key
-from synthetic import write_articles
+from synthetic import article_text, write_articles
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -136,6 +136,17 @@ def test_an_edit_takes_the_unchanged_lines_of_articles_json_whole(corpus, tmp_pa
     assert len(runs) == 2
     assert sum(run.length for run in runs) > 0.9 * size
     assert len(parts) < 10 and report.articles == 125
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
+def test_an_unchanged_article_whose_slug_changed_gets_a_new_line_in_articles_json(corpus, tmp_path):
+    # A new file with the same title, sorting first, takes the plain slug from an unchanged one.
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=2)
+    (corpus / "aaa-same-title.md").write_text(article_text(7, title="The harbour question, report 60"))
+    build_site(corpus, out_dir, workers=2)
+    slugs = [record["slug"] for record in json.loads((out_dir / "articles.json").read_text())["articles"]]
+    assert "the-harbour-question-report-60" in slugs and len(set(slugs)) == len(slugs) == 126
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
 
 
