@@ -19,7 +19,6 @@ from array import array
 from collections import Counter
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import urls
@@ -151,7 +150,7 @@ def article_weights(article: Article, analysis: ArticleAnalysis, taxonomy: Taxon
     """Return term_weights of the article's search document, packed.
 
     They depend on the article alone (with its summary, cut for analysis.summary_length),
-    so they can be made when it is loaded and kept with it; render_search_index takes them
+    so they can be made when it is loaded and kept with it; search_input takes them
     for an article whose summary length is the site's.
     """
     names = tuple(taxonomy.topic(tag.slug).name for tag in article.tags)
@@ -243,25 +242,6 @@ def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnal
         found.records.append(document.record())
         found.weights.append(packed or PackedWeights.pack(term_weights(document)))
     return found
-
-
-def render_search_index(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
-                        settings: Settings, weights: Mapping[str, PackedWeights | Stored] | None = None,
-                        kept: Path | None = None, key: str = "") -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, JavaScript) for search/index.js and, on a large site, its shards.
-
-    ``articles``, ``analyses`` and ``weights`` are as search_input takes them. ``kept`` is
-    where the lists of the last build are kept, and are kept for the next; they are used
-    when made under the same ``key`` (of the code, the taxonomy and the settings).
-    """
-    from .postings import Postings  # it imports this module for PackedWeights
-
-    made = search_input(articles, analyses, taxonomy, settings, weights)
-    postings = Postings.load(kept, key)
-    postings.update(made.identities, made.weights)
-    if kept is not None:
-        postings.save(kept)
-    yield from index_files(postings, made.records, settings.search_shard_size)
 
 
 def index_files(postings: Postings, records: list[list], size: int) -> Iterator[tuple[str, bytes]]:

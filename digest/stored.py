@@ -2,11 +2,11 @@
 
 Most of what a build knows of an article is read by one page or one file alone: its record
 in articles.json, the weights of its words in the search index, its body as HTML, the
-sentences of its evidence, and the quotations and other details its page shows. Kept in memory for every article at once, they were more than
-half of what reading the cache back took (360 of 640 MiB at 10,000 articles). A Stored
-value stands for such bytes: where they lie in a file held open until the build ends.
-Processes forked by the build inherit the file, and read with os.pread, which moves no
-shared file position.
+sentences of its evidence, and the quotations and other details its page shows. Kept in
+memory for every article at once, they were more than half of what reading the cache back
+took (360 of 640 MiB at 10,000 articles). A Stored value stands for such bytes: where they
+lie in a file held open until the build ends. Processes forked by the build inherit the
+file, and read with os.pread, which moves no shared file position.
 """
 
 from __future__ import annotations

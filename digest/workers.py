@@ -152,9 +152,8 @@ class Helper:
 
     Forked from a build that has read every article, a process starts with all of it in its
     resident memory: the search index, made that way, was the largest process of a build.
-    ``task(conversation)`` runs there at once; it can wait for its inputs with
-    ``conversation.receive()`` and answer with ``send``. What it returns, or raises, comes
-    back through ``result()``.
+    ``task(conversation)`` runs there at once; it waits for the inputs this process sends
+    with ``conversation.receive()``. What it returns, or raises, comes back through ``result()``.
     """
 
     def __init__(self, task: Callable[[Conversation], object]):
