@@ -85,7 +85,7 @@ class LoadedFile:
     source_path: str
     status: tuple[int, int, int]  # file_status() when it was loaded
     content_hash: str
-    article: Article | None  # tagged (workers.as_kept), without its slug (slugs depend on the other files)
+    article: Article | None  # tagged (workers.as_kept), with the slug it wants (slugs depend on the other files)
     analysis: ArticleAnalysis | None = None  # analyse_article of ``article``
     # What the files that are not pages hold of the article alone: its record in
     # articles.json (export.article_record) and the weights of its words in the search index

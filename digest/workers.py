@@ -92,21 +92,24 @@ def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, su
         return LoadedFile(source_path, status, content_hash(path), None, errors=(exc,))
     tagged = tag_article(article, matcher)
     analysis = with_evidence_rows(analyse_article(tagged, taxonomy, summary_length))
-    return LoadedFile(source_path, status, article.content_hash, as_kept(tagged), analysis,
+    slug = make_slug(article.title)
+    return LoadedFile(source_path, status, article.content_hash, as_kept(tagged, slug), analysis,
                       article_record(tagged, taxonomy, analysis.quotations),
-                      article_weights(tagged, analysis, taxonomy), make_slug(article.title), warnings=tuple(warnings))
+                      article_weights(tagged, analysis, taxonomy), slug, warnings=tuple(warnings))
 
 
-def as_kept(article: Article) -> Article:
+def as_kept(article: Article, slug: str) -> Article:
     """Return ``article`` as a build keeps it once loaded: its tags' counts but not their
-    Mentions, and no blocks.
+    Mentions, no blocks, and ``slug``, the one it gets unless another article claims it.
+    assign_slugs then makes a new record only for the articles whose slugs collide: making
+    one for every article cost a rebuild of 10,000 articles 50 ms.
 
     Everything a build makes from the Mentions and the blocks (the evidence and quotations
     of the analysis, the article's record in articles.json, its search weights) is made as
     the file is loaded; its page shows the body as HTML. Kept, they would be half of what a
     rebuild reads back from the cache, and of what a build holds in memory.
     """
-    return replace(article, blocks=(), tags=tuple(tag._replace(mentions=()) for tag in article.tags))
+    return replace(article, blocks=(), tags=tuple(tag._replace(mentions=()) for tag in article.tags), slug=slug)
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
