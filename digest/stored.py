@@ -33,6 +33,13 @@ class StoredFile:
 _COPY_CHUNK = 1 << 24
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` at the position of the file open as ``fd``: os.write may write less."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 class Stored:
     """``length`` bytes at ``offset`` in a StoredFile."""
 
@@ -65,9 +72,7 @@ class Stored:
             except (AttributeError, OSError):  # not on this system or between these file systems
                 data = os.pread(self.file.fd, min(left, _COPY_CHUNK), offset)
                 copied = len(data)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, data)
             if copied == 0:
                 raise OSError(f"{self.file.path} ends before byte {self.offset + self.length}: it was cut short")
             offset += copied

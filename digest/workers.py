@@ -254,7 +254,7 @@ class ArticleHashes:
             ArticleItem: lambda item: f"item:{item.out_path}:{by_out_path[item.out_path]}",
             TopicArticle: lambda entry: (
                 f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}"),
-            # Five an article page: in one token rather than a record, a tuple and links.
+            # Five to an article page: each one token rather than a record, a tuple and links.
             RelatedItem: lambda related: f"related:{related.item.out_path}:{by_out_path[related.item.out_path]}:" + (
                 ",".join([f"{link.slug}:{link.count}" for link in related.shared])),
             Article: lambda article: f"article:{article.slug}:{article.content_hash}",

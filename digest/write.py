@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import urls
 from .errors import DigestError
-from .stored import Stored, contents
+from .stored import Stored, contents, write_all
 
 MANIFEST = ".digest-manifest.json"
 _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
@@ -169,35 +169,30 @@ def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes | St
         path.parent.mkdir(parents=True, exist_ok=True)
         stream = open(path, "wb", buffering=0)
     with stream:
+        fd = stream.fileno()
         if isinstance(content, bytes):
-            _write_all(stream, content)
+            write_all(fd, content)
             return
         waiting: list[bytes] = []
         size = 0
         for part in content:
             if type(part) is Stored and part.length >= _COPY_MIN:
-                _write_all(stream, b"".join(waiting))
+                write_all(fd, b"".join(waiting))
                 waiting, size = [], 0
-                part.copy_to(stream.fileno())
+                part.copy_to(fd)
                 continue
             data = contents(part)
             waiting.append(data)
             size += len(data)
             if size >= _COPY_MIN:
-                _write_all(stream, b"".join(waiting))
+                write_all(fd, b"".join(waiting))
                 waiting, size = [], 0
-        _write_all(stream, b"".join(waiting))
+        write_all(fd, b"".join(waiting))
 
 
 # Parts kept in a file are copied file to file from this size; smaller ones (a record) are
 # read and written with the parts around them, as many at a time.
 _COPY_MIN = 1 << 20
-
-
-def _write_all(stream, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[stream.write(view):]
 
 
 def stage_unchanged(staging: Staging, out_path: str) -> bool:
