@@ -10,8 +10,9 @@ process, as a user runs it:
 
 - full build: into an empty output folder;
 - no-change rebuild: again, over the site the last build left;
-- one-article rebuild: after a sentence is added to one article (and, on the next run,
-  taken away again, so that each run changes one article against the site before it).
+- one-article rebuild: after a sentence is added to one article, a different one each run,
+  so that each run changes one article against both sites a build may reuse: the one it
+  replaces, and the one before that, which it keeps to update (digest/write.py).
 
 It prints, per size and scenario, the median wall time with the range, the median CPU
 time (user and system; on a busy machine it shows what the build itself costs), the peak memory
@@ -45,7 +46,11 @@ from digest.pipeline import cache_folder  # noqa: E402
 # What the two rebuilds reuse from the build before them.
 REBUILD_NOTE = "incremental: cached articles, unchanged pages taken over from the previous site"
 SCENARIOS = ("full build", "no-change rebuild", "one-article rebuild")
-EDIT = "\n\nAnkara said on Monday that it would answer the Kremlin in writing.\n"
+
+
+def edit(number: int) -> str:
+    """Return the sentence the one-article rebuild number ``number`` adds: a new one each time."""
+    return f"\n\nAnkara said on Monday that it would answer the Kremlin in writing, in {number + 1} points.\n"
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,7 @@ def measure(scenario: str, corpus: Path, site: Path, size: int, repeat: int, tim
                 shutil.rmtree(site, ignore_errors=True)
                 shutil.rmtree(cache_folder(site), ignore_errors=True)
             if scenario == "one-article rebuild":
-                edited.write_bytes(original + EDIT.encode() if number % 2 == 0 else original)
+                edited.write_bytes(original + edit(number).encode())
             runs.append(build(corpus, site, timeout))
             if not runs[-1].ok:
                 break

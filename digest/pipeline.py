@@ -46,6 +46,8 @@ from .write import (
     abandon_staging,
     check_output_folder,
     commit_staging,
+    files_under,
+    folder_identity,
     make_folders,
     open_staging,
     manifest_hash,
@@ -163,6 +165,10 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     )
     cache_dir = cache_folder(out_dir)
     previous = read_build_record(cache_dir / "build.json", manifest_hash(out_dir))
+    if previous is not None and previous.get("site") != folder_identity(out_dir):
+        # Another folder with the same files: the site of a build killed after its swap, say,
+        # which the record, written after the swap, does not describe.
+        previous = None
     if _is_up_to_date(previous, inputs, statuses, out_dir, present):
         return _unchanged_report(previous, out_dir, time.perf_counter() - started)
 
@@ -251,7 +257,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if take_over:  # the previous site lacks one of them: the search index is made here too
             other_paths.extend(write_search_index())
 
-    staging = open_staging(out_dir)
+    kept_site = cache_dir / "previous-site"
+    held = _kept_site_pages(previous, kept_site)
+    if held is None and kept_site.exists():
+        shutil.rmtree(kept_site, ignore_errors=True)
+    staging = open_staging(out_dir, reuse=kept_site if held is not None else None, held=held)
     try:
         make_folders(staging.folder, [urls.SEARCH_INDEX])
         if searcher is not None:
@@ -293,7 +303,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             raise DigestError(f"two outputs would be written to {twice[0]}; rename one of them")
         written_ns = time.time_ns()
         articles_json_size = (staging.folder / urls.ARTICLES_JSON).stat().st_size if layout else 0
-        manifest = commit_staging(staging, out_paths)
+        # Kept when the two sites share most pages: after a build that rendered most of them
+        # again, updating it would cost the next build as much as a new folder, and keeping
+        # it would take up a second site's room.
+        keep = (kept_site, previous_keys.keys()) if previous is not None and rendered * 4 <= len(plan.pages) else None
+        manifest = commit_staging(staging, out_paths, keep_previous=keep)
     except BaseException:
         if searcher is not None:
             searcher.stop()
@@ -314,6 +328,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         "warnings": [_error_record(warning) for warning in warnings],
         "pages_key": common_key,
         "page_keys": page_keys,
+        "site": folder_identity(out_dir),
+        "previous_site": _kept_site_record(kept_site, previous_keys, page_keys),
         "others_key": others_key,
         "other_paths": other_paths,
     })
@@ -360,6 +376,36 @@ def _write_search_index(postings: Postings, made: SearchInput, folder: Path, siz
         stage_file(folder, out_path, content)
         written.append(out_path)
     return written
+
+
+def _kept_site_pages(previous: dict | None, folder: Path) -> dict[str, str] | None:
+    """Return the pages of the site kept at ``folder`` by the last build (write.keep_previous_site),
+    with their keys, or None if it is missing, is not the one the build recorded, or does
+    not hold exactly those pages."""
+    kept = previous.get("previous_site") if previous is not None else None
+    if not isinstance(kept, dict) or kept.get("identity") != folder_identity(folder):
+        return None
+    try:
+        pages = {out_path: key for out_path, key in {**previous["page_keys"], **kept["differs"]}.items()
+                 if key is not None}
+        if set(files_under(folder)) != pages.keys():
+            return None
+    except (KeyError, TypeError, OSError):  # a record of another form, or a folder that went away
+        return None
+    return pages
+
+
+def _kept_site_record(folder: Path, kept_keys: dict[str, str], page_keys: dict[str, str]) -> dict | None:
+    """Return what the build record says of the site kept at ``folder``, whose pages had
+    ``kept_keys``: its identity, and its keys where they differ from the new site's
+    ``page_keys`` (None for a page it lacks), as most are the same."""
+    identity = folder_identity(folder)
+    if identity is None:
+        return None
+    differs: dict[str, str | None] = {out_path: key for out_path, key in kept_keys.items()
+                                      if page_keys.get(out_path) != key}
+    differs.update((out_path, None) for out_path in page_keys if out_path not in kept_keys)
+    return {"identity": identity, "differs": differs}
 
 
 def _take_over(staging, out_paths: list[str]) -> bool:

@@ -118,7 +118,8 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
     """Write every page into the staging folder, using ``workers`` processes.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
-    build is taken over from the previous site instead of being rendered again. Returns the
+    build is taken over from the previous site instead of being rendered again, or left as it
+    is in a reused staging folder that holds it with that key (write.open_staging). Returns the
     key of every page and how many pages were rendered. ``meanwhile`` is work for this
     process while the workers render (see _map).
     """
@@ -136,12 +137,15 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
 
 def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
     pages, staging, previous_keys = _job["pages"], _job["staging"], _job["previous_keys"]
+    held = staging.held
     keys: dict[str, str] = {}
     rendered = 0
     for index in indices:
         page = pages[index]
         key = page_key(page, _job["common_key"], _job["hashes"])
         keys[page.out_path] = key
+        if held.get(page.out_path) == key:
+            continue  # the reused staging folder holds this very page
         if previous_keys.get(page.out_path) == key and stage_unchanged(staging, page.out_path):
             continue
         html = render_page(_job["environment"], page, _job["plan"], _job["site_title"])

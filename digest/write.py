@@ -4,6 +4,12 @@ A build is written into a staging folder beside the output folder and swapped in
 complete, so an interrupted build leaves the previous site as it was. A manifest lists the
 files the digest wrote; a file in the output folder that is not on it was put there by
 someone else, and the build refuses to replace it rather than lose it.
+
+The site a build replaces may be kept (keep_previous_site) for the next build to use as its
+staging folder: the pages that are the same in both are there already, and only the others
+are replaced, where a new folder needs a file or a link for every page. Many of its files
+are hard links to the live site's, so a file in a staging folder is never written over,
+always replaced by a new one.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ import json
 import os
 import posixpath
 import shutil
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
@@ -123,6 +129,9 @@ class Staging:
     # third of the time, for tens of thousands of pages. Worker processes inherit them.
     out_fd: int | None = None
     folder_fd: int | None = None
+    # The pages a reused folder holds already (the previous site kept), with their keys:
+    # one whose key is the new page's is left as it is. Empty for a new folder.
+    held: Mapping[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
         for descriptor in (self.out_fd, self.folder_fd):
@@ -130,18 +139,33 @@ class Staging:
                 os.close(descriptor)
 
 
-def open_staging(out_dir: Path) -> Staging:
-    """Return a new, empty staging folder for ``out_dir``, clearing what killed builds left."""
+def open_staging(out_dir: Path, reuse: Path | None = None, held: Mapping[str, str] | None = None) -> Staging:
+    """Return a staging folder for ``out_dir``, clearing what killed builds left.
+
+    The folder is new and empty, or ``reuse`` (a previous site kept by keep_previous_site,
+    moved into place) holding the pages ``held``: their out_paths and keys.
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out_dir)
     folder = out_dir.parent / f".{out_dir.name}.building-{os.getpid()}"
-    folder.mkdir()
+    # Under the name of a staging folder from here on: a build killed while it updates
+    # the folder leaves a leftover that the next build removes, never a previous site
+    # that is neither the old one nor the new.
+    if reuse is not None:
+        try:
+            reuse.rename(folder)
+        except OSError:  # on another file system, say: a new folder after all
+            shutil.rmtree(reuse, ignore_errors=True)
+            reuse, held = None, None
+    if reuse is None:
+        folder.mkdir()
     try:
         out_fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         out_fd = None
-    return Staging(out_dir, folder, out_fd, os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if out_fd is not None else None)
+    return Staging(out_dir, folder, out_fd, os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if out_fd is not None else None,
+                   held or {})
 
 
 def make_folders(folder: Path, out_paths: Iterable[str]) -> None:
@@ -161,14 +185,7 @@ def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes | St
     part may be bytes kept in the article cache, read back as it is written.
     """
     path = folder / urls.check_out_path(out_path)
-    try:
-        stream = open(path, "wb", buffering=0)  # unbuffered: Stored.copy_to writes at the file's position
-    except FileNotFoundError:
-        # Most folders are made before any file (make_folders): asking for the folder of
-        # every file cost a full build of 10,000 articles a fifth of a second of CPU.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        stream = open(path, "wb", buffering=0)
-    with stream:
+    with _new_file(path) as stream:
         fd = stream.fileno()
         if isinstance(content, bytes):
             write_all(fd, content)
@@ -195,6 +212,20 @@ def stage_file(folder: Path, out_path: str, content: bytes | Iterable[bytes | St
 _COPY_MIN = 1 << 20
 
 
+def _new_file(path: Path):
+    """Open a new file at ``path`` to write, replacing any file there rather than writing
+    over it: a reused staging folder's files may be hard links to the live site's."""
+    try:
+        return open(path, "xb", buffering=0)  # unbuffered: Stored.copy_to writes at the file's position
+    except FileNotFoundError:
+        # Most folders are made before any file (make_folders): asking for the folder of
+        # every file cost a full build of 10,000 articles a fifth of a second of CPU.
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        path.unlink()
+    return open(path, "xb", buffering=0)
+
+
 def stage_unchanged(staging: Staging, out_path: str) -> bool:
     """Give the next site the previous site's copy of ``out_path``; return False if there is none.
 
@@ -205,21 +236,87 @@ def stage_unchanged(staging: Staging, out_path: str) -> bool:
     if staging.out_fd is None:
         return False
     try:
-        os.link(out_path, out_path, src_dir_fd=staging.out_fd, dst_dir_fd=staging.folder_fd, follow_symlinks=False)
+        _link(out_path, staging)
     except FileNotFoundError:
         return False
+    except FileExistsError:  # a page the reused folder holds in another version
+        os.unlink(out_path, dir_fd=staging.folder_fd)
+        return stage_unchanged(staging, out_path)
     except OSError:
-        shutil.copyfile(staging.out_dir / out_path, staging.folder / out_path)
+        with _new_file(staging.folder / out_path) as stream:
+            with open(staging.out_dir / out_path, "rb") as source:
+                shutil.copyfileobj(source, stream)
     return True
 
 
-def commit_staging(staging: Staging, written: list[str]) -> str:
-    """Write the manifest, swap the staging folder in as the output folder; return the manifest's hash."""
+def _link(out_path: str, staging: Staging) -> None:
+    os.link(out_path, out_path, src_dir_fd=staging.out_fd, dst_dir_fd=staging.folder_fd, follow_symlinks=False)
+
+
+def commit_staging(staging: Staging, written: list[str], keep_previous: tuple[Path, Collection[str]] | None = None) -> str:
+    """Write the manifest, swap the staging folder in as the output folder; return the manifest's hash.
+
+    The pages a reused folder held that the new site lacks are removed first. The previous
+    site is removed, or with ``keep_previous`` (a folder, and the previous site's pages)
+    kept there for the next build (keep_previous_site).
+    """
+    stale = set(staging.held).difference(written)
+    for out_path in sorted(stale):
+        _remove_file(staging.folder, out_path)
     manifest = json.dumps({"files": sorted(written)}, indent=0).encode()
-    (staging.folder / MANIFEST).write_bytes(manifest)
+    stage_file(staging.folder, MANIFEST, manifest)
     staging.close()
-    _swap_in(staging.folder, staging.out_dir)
+    previous = _swap_in(staging.folder, staging.out_dir)
+    if previous is not None:
+        if keep_previous is None or not keep_previous_site(previous, *keep_previous):
+            shutil.rmtree(previous)
     return hashlib.sha256(manifest).hexdigest()
+
+
+def keep_previous_site(previous: Path, folder: Path, pages: Collection[str]) -> bool:
+    """Move the previous site, without the files that are not among its ``pages``, to
+    ``folder``, for the next build to reuse (open_staging); return False if it cannot be."""
+    try:
+        written = read_manifest(previous)
+        if written is None:
+            return False
+        # The other files (feeds, articles.json, the search index) are written again or taken
+        # over whole by every build that changes any: kept, they would only take up room.
+        for out_path in sorted(written.difference(pages)):
+            _remove_file(previous, out_path)
+        (previous / MANIFEST).unlink()
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        previous.rename(folder)
+    except OSError:
+        return False
+    return True
+
+
+def folder_identity(folder: Path) -> list[int] | None:
+    """Return what tells ``folder`` from the one at its path before or after a swap, or None
+    if there is none: its device and inode, as a build record keeps them."""
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return None
+    return [status.st_dev, status.st_ino]
+
+
+def _remove_file(folder: Path, out_path: str) -> None:
+    """Remove a file and the folders it leaves empty, up to ``folder``."""
+    try:
+        (folder / urls.check_out_path(out_path)).unlink()
+    except FileNotFoundError:
+        return
+    parent = posixpath.dirname(out_path)
+    while parent:
+        try:
+            (folder / parent).rmdir()
+        except OSError:  # not empty
+            return
+        parent = posixpath.dirname(parent)
 
 
 def manifest_hash(out_dir: Path) -> str | None:
@@ -235,19 +332,19 @@ def abandon_staging(staging: Staging) -> None:
     shutil.rmtree(staging.folder, ignore_errors=True)
 
 
-def _swap_in(staging: Path, out_dir: Path) -> None:
+def _swap_in(staging: Path, out_dir: Path) -> Path | None:
+    """Put the staging folder in place of ``out_dir``; return where the previous site is now, if any."""
     if not out_dir.exists():
         staging.rename(out_dir)
-        return
+        return None
     if _exchange(staging, out_dir):
-        shutil.rmtree(staging)  # now holds the previous site
-        return
+        return staging  # which now holds the previous site
     # Without an atomic exchange, the old site stays reachable under a known name until
     # the new one is in place; _remove_leftovers restores it if the build dies in between.
     previous = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}"
     out_dir.rename(previous)
     staging.rename(out_dir)
-    shutil.rmtree(previous)
+    return previous
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -343,3 +343,128 @@ def test_bad_files_are_reported_again_when_nothing_changed(corpus, tmp_path):
     assert second.unchanged
     assert [str(error) for error in second.skipped] == [str(error) for error in first.skipped]
     assert "2019-02-30" in str(second.skipped[0])
+
+
+# ---------------------------------------------------------------- the previous site, kept
+
+
+def kept_site(out_dir: Path) -> Path:
+    return cache_folder(out_dir) / "previous-site"
+
+
+def edit(corpus: Path, name: str, sentence: str) -> None:
+    path = corpus / name
+    path.write_text(path.read_text() + f"\n{sentence}\n")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rebuilds_that_update_the_kept_previous_site_equal_full_builds(corpus, tmp_path, workers):
+    # Each rebuild is made in the site the one before it replaced, which holds most pages
+    # already: an edit, another edit, the first undone, an article added, one deleted.
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=workers)
+    original = (corpus / "report-001.md").read_text()
+    changes = [
+        lambda: edit(corpus, "report-001.md", "Ankara said on Monday that it would answer the Kremlin in writing."),
+        lambda: edit(corpus, "report-060.md", "Kurdish officials in Idlib did not comment."),
+        lambda: (corpus / "report-001.md").write_text(original),
+        lambda: write_articles(corpus, [130]),
+        lambda: (corpus / "001_d237a528e19c67b1.txt").unlink(),
+    ]
+    folders = [out_dir.stat().st_ino]
+    for number, change in enumerate(changes):
+        change()
+        report = build_site(corpus, out_dir, workers=workers)
+        assert 0 < report.rendered < report.pages / 4
+        folders.append(out_dir.stat().st_ino)
+        if number > 0:  # the site is made in the folder of the one before the last
+            assert folders[-1] == folders[-3] != folders[-2]
+        assert tree(out_dir) == full_build(corpus, tmp_path / f"fresh-{number}"), number
+        assert folders_under(out_dir) == folders_under(tmp_path / f"fresh-{number}" / "site")
+
+
+def folders_under(folder: Path) -> set[str]:
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_dir()}
+
+
+def test_the_live_site_is_never_written_through_the_kept_one(corpus, tmp_path):
+    # The kept site's unchanged pages are hard links to the live site's files: updating the
+    # kept site replaces them, and the site it swaps out is still the one it was.
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    edit(corpus, "report-001.md", "Ankara said on Monday that it would answer the Kremlin in writing.")
+    build_site(corpus, out_dir)
+    shared = {path.relative_to(kept_site(out_dir)).as_posix() for path in kept_site(out_dir).rglob("*.html")
+              if path.stat().st_nlink > 1}
+    assert len(shared) > 100
+    live = tree(out_dir)
+    edit(corpus, "report-002.md", "Kurdish officials in Idlib did not comment.")
+    report = build_site(corpus, out_dir)
+    assert report.rendered > 0
+    swapped_out = tree(kept_site(out_dir))
+    assert swapped_out == {out_path: content for out_path, content in live.items() if out_path.endswith(".html")}
+
+
+def test_a_page_unchanged_over_several_rebuilds_keeps_its_file(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    first = {path: path.stat().st_ino for path in out_dir.rglob("*.html")}
+    for number in range(3):
+        edit(corpus, "report-001.md", f"Ankara said on Monday that it would answer the Kremlin in {number + 2} ways.")
+        build_site(corpus, out_dir)
+    kept = [path for path, inode in first.items() if path.exists() and path.stat().st_ino == inode]
+    assert len(kept) > len(first) * 3 / 4
+
+
+@pytest.mark.parametrize("tamper", ["file removed", "file added", "folder replaced"])
+def test_a_kept_site_that_is_not_the_one_recorded_is_not_used(corpus, tmp_path, tamper):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    edit(corpus, "report-001.md", "Ankara said on Monday that it would answer the Kremlin in writing.")
+    build_site(corpus, out_dir)
+    kept = kept_site(out_dir)
+    page = sorted(kept.glob("articles/*.html"))[0]
+    if tamper == "file removed":
+        page.unlink()
+    elif tamper == "file added":
+        (kept / "articles" / "stray.html").write_text("stray")
+    else:
+        shutil.copytree(kept, tmp_path / "copy")
+        shutil.rmtree(kept)
+        (tmp_path / "copy").rename(kept)
+    edit(corpus, "report-060.md", "Kurdish officials in Idlib did not comment.")
+    build_site(corpus, out_dir)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
+def test_no_previous_site_is_kept_after_a_build_that_rendered_most_pages(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    edit(corpus, "report-001.md", "Ankara said on Monday that it would answer the Kremlin in writing.")
+    build_site(corpus, out_dir)
+    assert kept_site(out_dir).is_dir()
+    # Every page changes: kept, the replaced site would be a second site's worth of files.
+    build_site(corpus, out_dir, settings=Settings(site_title="Another digest"))
+    assert not kept_site(out_dir).exists()
+
+
+def test_a_site_swapped_in_by_a_build_that_died_before_its_record_is_not_taken_for_the_recorded_one(
+        corpus, tmp_path, monkeypatch):
+    # The record is written after the swap. Were the site it does not describe taken for the
+    # one it does, a page with the key the record gives would be taken over from it as is.
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    before = (corpus / "report-001.md").read_text()
+    edit(corpus, "report-001.md", "Ankara said on Monday that it would answer the Kremlin in writing.")
+
+    def killed(path, record):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "write_build_record", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(corpus, out_dir)
+    monkeypatch.undo()
+    assert "answer the Kremlin" in (out_dir / "articles.json").read_text()
+    (corpus / "report-001.md").write_text(before)  # the pages the record describes, again
+    build_site(corpus, out_dir)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
