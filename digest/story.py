@@ -1,8 +1,8 @@
 """Planning the views that explain the news: actor × place matrix, timeline, who said what, sources.
 
 Pure planning, like site.py, whose records it builds on: plan_story returns what
-site.plan_site adds to topic pages ("why this tag" and a small timeline on each front page)
-and the pages of these views. Links are site-relative out_paths, decided by urls.py. As in
+site.plan_site adds to topic pages (a small timeline on each front page; their "why this
+tag" rows are counted by site.topic_entries) and the pages of these views. Links are site-relative out_paths, decided by urls.py. As in
 site.py, records that restate the articles' analyses for one page are properties, made
 when the page is rendered.
 """
@@ -153,58 +153,41 @@ class SourceContext:
     unknown: bool = False  # the articles that name no source, rather than a source's
 
 
-# The articles an alias row names: the newest few. On a large site an alias matches in
-# thousands of articles, and the topic's own pages list them all.
-ALIAS_ARTICLES_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class AliasRow:
-    """Why a topic tags what it tags: one alias, how often it matched, and where."""
-
-    alias: str
-    count: int  # matches, in every article
-    articles: tuple[tuple[ArticleItem, int], ...]  # the newest articles it matched in, with their matches
-    article_count: int  # every article it matched in; more than len(articles) on a large site
-
-
 @dataclass(frozen=True)
 class StoryPlan:
     """What the story views add to the topic pages of site.py, and their own pages."""
 
-    topic_extras: dict[str, tuple[tuple[AliasRow, ...], Timeline | None]]  # by topic slug: why this tag, timeline
+    timelines: dict[str, Timeline | None]  # by topic slug: its articles over time, on its front page
     pages: list[Page]  # the matrix and its pairs, the timeline, the voices, the sources
 
 
 def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
                analysed: Mapping[str, ArticleAnalysis], topic_links: dict[str, TopicLink],
-               entries: dict[str, list[TopicArticle]], shown: Mapping[str, tuple[TopicArticle, ...]],
-               aliases: Mapping[str, tuple[tuple[str, int], ...]], page_size: int) -> StoryPlan:
-    """Return the extras of site.py's topic pages, and the story views' pages.
+               shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int) -> StoryPlan:
+    """Return the timelines of site.py's topic pages, and the story views' pages.
 
-    ``analysed`` has each article's analysis by slug; ``entries`` has the articles of each
-    topic and ``shown`` those of each article's topics, as site.py lists them; ``aliases``
-    has each topic's aliases with their matches. Lists longer than ``page_size`` articles
-    are split into pages as site.paginate splits them.
+    ``analysed`` has each article's analysis by slug, and ``shown`` each article's topics,
+    as site.py lists them. Lists longer than ``page_size`` articles are split into pages as
+    site.paginate splits them.
     """
     # Oldest first, as the charts draw them; binned once for the timeline and every topic's own.
     dated = sorted(timeline_entries(ordered), key=attrgetter("date", "out_path"))
     scale = choose_scale(dated)
     bins = bin_entries(dated, [ALL_LANE, *(topic.slug for topic in taxonomy.topics)], scale) if scale else {}
-    extras = {}
+    timelines = {}
     for topic in taxonomy.topics:
         timeline = None
         if scale is not None:
             lane = LaneSpec(topic.slug, topic.name, None, topic.kind)
             mine = [entry for found in bins[topic.slug].values() for entry in found]
             timeline = draw_timeline(mine, [lane], scale, show_labels=False, bins=bins)
-        extras[topic.slug] = (alias_rows(aliases[topic.slug], entries[topic.slug]), timeline)
+        timelines[topic.slug] = timeline
     pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown, page_size)
     pages.append(Page(urls.TIMELINE, "timeline.html", "Timeline",
                       plan_timeline(ordered, taxonomy, topic_links, dated, scale, bins), "the timeline"))
     pages += plan_voice_pages(ordered, items, analysed, topic_links, page_size)
     pages += plan_source_pages(ordered, items, page_size)
-    return StoryPlan(extras, pages)
+    return StoryPlan(timelines, pages)
 
 
 def _is_front(part: PagePart) -> bool:
@@ -215,25 +198,6 @@ def _is_front(part: PagePart) -> bool:
 def _page_number(pager: Pager | None) -> str:
     """Return ", page 3" for a numbered page of a list, "" for its front page."""
     return f", page {pager.number}" if pager and pager.number else ""
-
-
-# --------------------------------------------------------------------------- why this tag
-
-
-def alias_rows(aliases: tuple[tuple[str, int], ...], tagged: list[TopicArticle]) -> tuple[AliasRow, ...]:
-    """Return a row for each alias that tagged ``tagged`` (one topic's articles, newest first),
-    most matches first.
-
-    ``aliases`` are the topic's (site.topic_entries): each alias with its matches, most first.
-    """
-    shown: dict[str, list[tuple[ArticleItem, int]]] = {alias: [] for alias, _ in aliases}
-    article_counts = dict.fromkeys(shown, 0)
-    for entry in tagged:
-        for alias, count in entry.found.aliases:
-            article_counts[alias] += 1
-            if len(shown[alias]) < ALIAS_ARTICLES_SHOWN:
-                shown[alias].append((entry.item, count))
-    return tuple(AliasRow(alias, count, tuple(shown[alias]), article_counts[alias]) for alias, count in aliases)
 
 
 # --------------------------------------------------------------------------- matrix

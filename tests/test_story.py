@@ -8,9 +8,12 @@ from dataclasses import replace
 import pytest
 
 from digest import urls
-from digest.site import Settings, plan_site
+from digest.load import load_articles
+from digest.site import ALIAS_ARTICLES_SHOWN, Settings, plan_site
+from digest.tag import compile_matcher, tag_article
 from digest.story import source_slugs, timeline_entries
 from digest.timeline import DAY, MONTH, YEAR, LaneSpec, choose_scale, draw_timeline
+from synthetic import SUBJECTS, topics_of, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +176,20 @@ def test_timeline_bins_to_stay_readable(tagged, taxonomy, count, years, unit):
             assert all(right <= following_left for (_, right), (following_left, _) in zip(edges, edges[1:]))
     assert len([tick for tick in timeline.ticks if tick.label]) <= 12
     assert len(timeline.rows) == len(timeline.lanes[0].marks)
+
+
+def test_why_this_tag_names_the_newest_articles_of_each_alias_and_counts_them_all(tmp_path, taxonomy):
+    write_articles(tmp_path, range(40))
+    matcher = compile_matcher(taxonomy)
+    articles = [tag_article(article, matcher) for article in load_articles(tmp_path).articles]
+    pages = {page.out_path: page for page in plan_site(articles, taxonomy, Settings()).pages}
+    russia = pages[urls.topic_path("russia")].context
+    (row,) = [row for row in russia.alias_rows if row.alias == "Russia"]
+    mentioning = [number for number in reversed(range(40)) if "Russia" in topics_of(number)]  # newest first
+    assert row.article_count == len(mentioning) > ALIAS_ARTICLES_SHOWN
+    assert [(item.title, count) for item, count in row.articles] == [
+        (f"The {SUBJECTS[number % len(SUBJECTS)]} question, report {number}", topics_of(number)["Russia"])
+        for number in mentioning[:ALIAS_ARTICLES_SHOWN]]
+    assert row.count == sum(topics_of(number)["Russia"] for number in mentioning)
+    assert russia.aliases == tuple((row.alias, row.count) for row in russia.alias_rows)
+    assert [row.count for row in russia.alias_rows] == sorted((row.count for row in russia.alias_rows), reverse=True)
