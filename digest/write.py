@@ -20,6 +20,9 @@ import json
 import os
 import posixpath
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,8 +272,64 @@ def commit_staging(staging: Staging, written: list[str], keep_previous: tuple[Pa
     previous = _swap_in(staging.folder, staging.out_dir)
     if previous is not None:
         if keep_previous is None or not keep_previous_site(previous, *keep_previous):
-            shutil.rmtree(previous)
+            discard_site(previous, staging.out_dir, len(written))
     return hashlib.sha256(manifest).hexdigest()
+
+
+# A replaced site of this many files or more is removed by a process of its own, which the
+# build does not wait for: the kernel took about 0.15 ms a file, 3.0 of the 15.7 s that a
+# build of 10,000 articles took after its title changed. Below it, starting the process
+# would take longer than removing the files.
+REMOVE_APART_MIN_FILES = 2_000
+
+# Run by ``python -I -S -c`` with the folder to remove. It forks: the build waits only for
+# this first process, which names the folder after the second before it ends, and the
+# second, in a session of its own and at a low priority, removes the folder after the build
+# has ended. The next build leaves alone a folder whose remover is still at work
+# (_remove_leftovers), and clears one whose remover was killed.
+_REMOVER = """
+import os, shutil, sys, time
+folder = sys.argv[1]
+parent = os.getpid()
+remover = os.fork()
+if remover:
+    try:
+        os.rename(folder, f"{folder}.{remover}")
+    finally:
+        os._exit(0)
+os.setsid()
+try:
+    os.nice(10)
+except OSError:
+    pass
+while os.getppid() == parent:
+    time.sleep(0.001)
+named = f"{folder}.{os.getpid()}"
+shutil.rmtree(named if os.path.isdir(named) else folder, ignore_errors=True)
+os._exit(0)
+"""
+
+
+def discard_site(previous: Path, out_dir: Path, files: int) -> None:
+    """Remove ``previous``, a site of about ``files`` files that ``out_dir`` replaced.
+
+    A large one is first renamed to a name of its own, so that a later build's staging
+    folder can never be taken for it, and then removed in the background. What a removal
+    killed on the way leaves is cleared by the next build (_remove_leftovers).
+    """
+    if files >= REMOVE_APART_MIN_FILES:
+        doomed = out_dir.parent / f".{out_dir.name}.replaced-{os.getpid()}-{time.time_ns()}"
+        try:
+            previous.rename(doomed)
+        except OSError:
+            doomed = previous
+        try:
+            subprocess.run([sys.executable, "-I", "-S", "-c", _REMOVER, str(doomed)], check=True,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return
+        except (OSError, subprocess.CalledProcessError):
+            previous = doomed  # removed here after all
+    shutil.rmtree(previous)
 
 
 def keep_previous_site(previous: Path, folder: Path, pages: Collection[str]) -> bool:
@@ -360,7 +419,8 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _remove_leftovers(out_dir: Path) -> None:
-    """Clear the staging folders of builds that were killed, restoring a half-swapped site."""
+    """Clear the staging folders of builds that were killed, restoring a half-swapped site,
+    and replaced sites whose removal was cut short."""
     for leftover in sorted(out_dir.parent.glob(f".{out_dir.name}.previous-*")):
         if not out_dir.exists():
             leftover.rename(out_dir)
@@ -368,6 +428,20 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.replaced-*"):
+        if not _is_being_removed(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _is_being_removed(replaced: Path) -> bool:
+    """Return True if the process named at the end of ``replaced`` (see _REMOVER) is alive."""
+    try:
+        os.kill(int(replaced.name.rsplit(".", 1)[1]), 0)
+    except (ValueError, IndexError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
 
 
 def read_manifest(out_dir: Path) -> set[str] | None:

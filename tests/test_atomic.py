@@ -148,3 +148,41 @@ def test_a_search_index_that_fails_in_its_helper_keeps_the_previous_site(tmp_pat
     monkeypatch.undo()
     build_site(articles, out_dir, workers=2)
     assert tree(out_dir) != before
+
+
+def _wait_until_gone(pattern: str, folder: Path, seconds: float = 60) -> list[Path]:
+    deadline = time.monotonic() + seconds
+    while (left := sorted(folder.glob(pattern))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def test_a_large_replaced_site_is_removed_by_a_process_of_its_own(tmp_path, monkeypatch):
+    # Every page changes with the site's title, so the replaced site is not kept for the
+    # next build: it is removed, here by a process the build does not wait for.
+    monkeypatch.setattr(write, "REMOVE_APART_MIN_FILES", 1)
+    out_dir = tmp_path / "site"
+    assert main(["--articles", str(ARTICLES), "--output", str(out_dir), "--quiet"]) == 0
+    assert main(["--articles", str(ARTICLES), "--output", str(out_dir), "--title", "Euphrates watch",
+                 "--quiet"]) == 0
+    assert "Euphrates watch" in (out_dir / "index.html").read_text()
+    assert _wait_until_gone(".site.*", tmp_path) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".digest-cache", "site"]
+    fresh = tmp_path / "fresh" / "site"
+    assert main(["--articles", str(ARTICLES), "--output", str(fresh), "--title", "Euphrates watch", "--quiet"]) == 0
+    assert tree(out_dir) == tree(fresh)
+
+
+def test_a_replaced_site_whose_removal_was_cut_short_is_cleared_by_the_next_build(previous_site):
+    parent = previous_site.parent
+    # Removed: one renamed by its remover, now dead (a pid that cannot be a live process's),
+    # and one never renamed. Left alone: one whose remover is alive (this process stands for it).
+    for name in (".site.replaced-1-2.999999999", ".site.replaced-3-4", f".site.replaced-5-6.{os.getpid()}"):
+        (parent / name / "articles").mkdir(parents=True)
+        (parent / name / "articles" / "old.html").write_bytes(b"old")
+    before = tree(previous_site)
+    assert main(["--articles", str(ARTICLES), "--output", str(previous_site), "--title", "Idlib watch",
+                 "--quiet"]) == 0
+    assert tree(previous_site) != before
+    assert sorted(path.name for path in parent.iterdir()) == [
+        ".digest-cache", f".site.replaced-5-6.{os.getpid()}", "site"]
