@@ -24,6 +24,7 @@ from .errors import DigestError
 from .analysis import ArticleAnalysis
 from .collector import collector_paused
 from .model import Article
+from .processes import is_running
 from .search import PackedWeights
 from .stored import Stored, StoredFile, contents
 
@@ -291,13 +292,8 @@ def _remove_abandoned_shards(folder: Path) -> None:
     building: those are left alone.
     """
     for temporary in folder.glob(".shard-*.tmp"):
-        try:
-            pid = int(temporary.name.split(".")[2])
-            os.kill(pid, 0)
-        except (ValueError, IndexError, ProcessLookupError):
+        if not is_running(temporary.name.split(".")[2]):
             temporary.unlink(missing_ok=True)
-        except PermissionError:
-            pass  # another user's live process
 
 
 def _place_in_shard(value: object) -> tuple[int, int] | None:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import urls
 from .errors import DigestError
+from .processes import is_running
 from .stored import Stored, contents, write_all
 
 MANIFEST = ".digest-manifest.json"
@@ -429,19 +430,9 @@ def _remove_leftovers(out_dir: Path) -> None:
     for leftover in out_dir.parent.glob(f".{out_dir.name}.building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.replaced-*"):
-        if not _is_being_removed(leftover):
+        # Named after its remover (_REMOVER) once that is at work: "….replaced-<pid>-<ns>.<remover>".
+        if not is_running(leftover.name.rsplit(".", 1)[1]):
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _is_being_removed(replaced: Path) -> bool:
-    """Return True if the process named at the end of ``replaced`` (see _REMOVER) is alive."""
-    try:
-        os.kill(int(replaced.name.rsplit(".", 1)[1]), 0)
-    except (ValueError, IndexError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True  # another user's live process
-    return True
 
 
 def read_manifest(out_dir: Path) -> set[str] | None:
