@@ -2,7 +2,8 @@
 
 Without a sub-command, digest builds: ``python build.py --output public`` is ``digest build
 --output public``. Exit codes: 0 done, 1 bad input (every problem printed as
-``path:line: message``), 2 usage, 130 interrupted.
+``path:line: message``), 2 usage, 3 the build could not run (the site busy with another
+build, or a file the system would not read or write), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import argparse
 import dataclasses
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
 from .config import CONFIG_NAME, PATH_KEYS, Project, check_setting, load_project, setting_types
 from .console import Console
-from .errors import DigestError, DigestErrors
+from .errors import DigestError, DigestErrors, system_error
+from .lock import SiteBusy
 from .pipeline import BuildReport, build_site
 from .site import Settings
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("build", "serve", "check", "new")
 DEFAULT_PORT = 8000
 
@@ -29,7 +32,8 @@ _DESCRIPTION = "Turn a folder of news articles (.txt and .md) into a static HTML
 _EPILOG = f"""\
 Without a command, digest builds: `python build.py` in a clone is `digest build`.
 Settings come from {CONFIG_NAME} in the current folder (or --config FILE); flags override it.
-Exit codes: 0 done, 1 bad input (each problem as path:line: message), 2 usage, 130 interrupted.
+Exit codes: 0 done, 1 bad input (each problem as path:line: message), 2 usage,
+3 the build could not run (another build of the site, a file the system refused), 130 interrupted.
 
 examples:
   digest build                         build articles/ into site/
@@ -192,6 +196,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{prog} {args.command}: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
         return args.run(args, console)
+    except (SiteBusy, OSError) as exc:
+        # Not the input's fault: the same command may succeed later, as it stands.
+        if console.verbose and not isinstance(exc, SiteBusy):
+            traceback.print_exc()  # where in digest the system said no
+        console.error(str(exc if isinstance(exc, SiteBusy) else system_error(exc)))
+        if args.command == "build":
+            print("Nothing half-built was published: the output folder holds a whole site.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     except DigestError as exc:
         errors = exc.errors if isinstance(exc, DigestErrors) else [exc]
         for error in errors:

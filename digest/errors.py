@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -38,3 +39,21 @@ class DigestErrors(DigestError):
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)
+
+
+def system_error(exc: OSError) -> DigestError:
+    """Return an error of the system (a disk full, a folder it may not write) worded as the
+    others are: the file, what went wrong and what to do, without a traceback."""
+    what = exc.strerror or str(exc)
+    if exc.filename2 is not None:
+        what += f" (renaming to {exc.filename2})"
+    return DigestError(f"{what}; {_SYSTEM_FIXES.get(exc.errno, 'fix that, then run the command again')}", exc.filename)
+
+
+_SYSTEM_FIXES = {
+    errno.ENOSPC: "free some space on that disk, then build again",
+    errno.EDQUOT: "free some space within your quota, then build again",
+    errno.EACCES: "give yourself permission to write there, or choose another folder",
+    errno.EPERM: "give yourself permission to write there, or choose another folder",
+    errno.EROFS: "that file system is read-only: choose another folder",
+}

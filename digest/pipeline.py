@@ -31,6 +31,7 @@ from .cache import (
     write_build_record,
 )
 from .load import assign_slugs, find_article_paths
+from .lock import build_lock
 from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
 from .postings import Postings
@@ -147,6 +148,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     if project_dir is not None:
         protected["the project folder"] = project_dir
     present = check_output_folder(out_dir, protected)
+    cache_dir = cache_folder(out_dir)
+    cleanup.enter_context(build_lock(cache_dir, out_dir))
     taxonomy = load_taxonomy(taxonomy_path)
     template_dirs = template_search_path(templates_dir)
     if not articles_dir.is_dir():
@@ -163,7 +166,6 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         [(source_path, status) for (source_path, _), status in zip(found, statuses)],
         [str(error) for error in link_errors],
     )
-    cache_dir = cache_folder(out_dir)
     previous = read_build_record(cache_dir / "build.json", manifest_hash(out_dir))
     if previous is not None and previous.get("site") != folder_identity(out_dir):
         # Another folder with the same files: the site of a build killed after its swap, say,

@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from .config import Project
 from .console import Console
-from .errors import DigestError, DigestErrors
+from .errors import DigestError, DigestErrors, system_error
 from .pipeline import BuildReport
 
 HOST = "127.0.0.1"
@@ -141,12 +141,18 @@ class _Preview:
 
 def _rebuild(project: Project, load, build, site_dir: Path, preview: _Preview, console: Console,
              reason: str | None) -> Project:
-    """Build once; on bad input keep serving the last good build, and show why in the page."""
+    """Build once; on bad input keep serving the last good build, and show why in the page.
+
+    So too when the system refuses a file (a disk full) or another build holds the site:
+    the preview should outlive what the next save may fix.
+    """
     started = time.perf_counter()
     try:
         project = load()
         report = build(project, site_dir)
-    except DigestError as exc:
+    except (DigestError, OSError) as exc:
+        if isinstance(exc, OSError):
+            exc = system_error(exc)
         errors = exc.errors if isinstance(exc, DigestErrors) else [exc]
         for error in errors:
             console.error(str(error))
