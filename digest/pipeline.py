@@ -198,9 +198,9 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     progress("load", 0, reloaded)
     load_workers = workers or (available_workers() if reloaded >= PARALLEL_MIN_FILES else 1)
     with collector_paused():
-        fresh = load_files(to_load, articles_dir, taxonomy, matcher, settings.summary_length, load_workers,
-                           on_done=lambda done: progress("load", done, reloaded), keep=cache.keep)
-    loaded.update(zip(to_load, fresh))
+        fresh = load_files(found, loaded, articles_dir, taxonomy, matcher, settings.summary_length, load_workers,
+                           cache, on_done=lambda done: progress("load", done, reloaded))
+    loaded.update(fresh)
     # As kept: the bytes that only a page or a file uses are read back from the cache there.
     files = cache.save([loaded[path] for path in paths])
     del loaded, fresh

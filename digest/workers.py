@@ -2,7 +2,7 @@
 
 Workers are forked after the taxonomy is compiled and the site is planned, so they inherit
 the matcher, the plan and the compiled templates instead of receiving them. Output does
-not depend on which worker did what: loading returns results in file order, and every page
+not depend on which worker did what: loading returns results by file, and every page
 is written to its own path.
 """
 
@@ -19,11 +19,11 @@ import os
 import pickle
 import signal
 from dataclasses import replace
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from . import urls
-from .cache import LoadedFile, content_hash, file_status
+from .cache import ArticleCache, LoadedFile, cache_shard, content_hash, file_status
 from .errors import DigestError, DigestErrors
 from .export import article_record
 from .fragments import with_evidence_rows
@@ -39,7 +39,6 @@ from .write import stage_file, stage_unchanged
 # Below these, starting processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
 PARALLEL_MIN_PAGES = 400
-LOAD_CHUNK = 50
 RENDER_CHUNK = 100
 
 # What the forked workers inherit; set just before a pool starts.
@@ -54,26 +53,41 @@ def available_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def load_files(paths: Sequence[Path], folder: Path, taxonomy: Taxonomy, matcher: Matcher, summary_length: int,
-               workers: int, on_done: Callable[[int], None] = lambda done: None,
-               keep: Callable[[list[LoadedFile]], list[LoadedFile]] = lambda loaded: loaded) -> list[LoadedFile]:
-    """Return the loaded, tagged and analysed ``paths``, in their order, using ``workers`` processes.
+def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFile], folder: Path,
+               taxonomy: Taxonomy, matcher: Matcher, summary_length: int, workers: int, cache: ArticleCache,
+               on_done: Callable[[int], None] = lambda done: None) -> dict[Path, LoadedFile]:
+    """Load, tag and analyse the ``files`` (source path, path) that are not in ``found``
+    (those the cache holds unchanged), using ``workers`` processes; return them by path, as
+    kept in ``cache``.
 
-    ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers. Each
-    batch of files goes through ``keep`` as it comes (ArticleCache.keep).
+    ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers. Work goes
+    by the cache's shards: the process that loads a shard's files writes the shard, with
+    the files of ``found`` it keeps (ArticleCache.write_shard), and the build reads it back.
     """
-    _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length)
-    chunks = [paths[start:start + LOAD_CHUNK] for start in range(0, len(paths), LOAD_CHUNK)]
-    results: list[LoadedFile] = []
-    for chunk_results in _map(_load_chunk, chunks, workers):
-        results.extend(keep(chunk_results))
-        on_done(len(results))
-    return results
+    by_shard: dict[int, list[tuple[str, Path]]] = {}
+    for source_path, path in files:
+        by_shard.setdefault(cache_shard(source_path), []).append((source_path, path))
+    counts = {shard: sum(1 for _, path in listed if path not in found) for shard, listed in by_shard.items()}
+    # The fullest first, so that no worker is left with a long shard while the others are done.
+    work = sorted((shard for shard, count in counts.items() if count), key=lambda shard: (-counts[shard], shard))
+    _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length, found=found,
+                cache=cache, by_shard=by_shard)
+    loaded: dict[Path, LoadedFile] = {}
+    for shard in _map(_load_shard, work, workers, ordered=False):
+        entries = cache.read_shard(shard)
+        for source_path, path in by_shard[shard]:
+            if path not in found:
+                loaded[path] = entries[source_path]
+        on_done(len(loaded))
+    return loaded
 
 
-def _load_chunk(paths: Sequence[Path]) -> list[LoadedFile]:
-    return [load_file(path, _job["folder"], _job["taxonomy"], _job["matcher"], _job["summary_length"])
-            for path in paths]
+def _load_shard(shard: int) -> int:
+    found = _job["found"]
+    _job["cache"].write_shard(shard, (
+        found.get(path) or load_file(path, _job["folder"], _job["taxonomy"], _job["matcher"], _job["summary_length"])
+        for _, path in _job["by_shard"][shard]))
+    return shard
 
 
 def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, summary_length: int) -> LoadedFile:

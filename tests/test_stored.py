@@ -5,12 +5,13 @@ import pickle
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from digest import stored
-from digest.cache import ArticleCache
+from digest.cache import ArticleCache, cache_shard
 from digest.search import PackedWeights
 from digest.stored import Stored, StoredFile
 from digest.tag import compile_matcher
@@ -38,6 +39,13 @@ def cache(tmp_path):
     opened.close()
 
 
+def saved_cache(folder: Path, entries) -> None:
+    """Keep ``entries`` in a cache in ``folder``, as a build before this one did."""
+    cache = ArticleCache.open(folder, "key")
+    cache.save(entries)
+    cache.close()
+
+
 def apart(entry) -> dict[str, object]:
     """What the cache keeps apart of ``entry``, read back."""
     return {
@@ -50,7 +58,14 @@ def apart(entry) -> dict[str, object]:
 
 
 def test_kept_files_read_back_what_was_loaded(loaded, cache, tmp_path):
-    kept = cache.save(cache.keep(loaded[:3]) + loaded[3:])
+    # One shard written as a worker writes it, where its files are loaded; the others by save().
+    shard = cache_shard(loaded[0].source_path)
+    cache.write_shard(shard, iter([entry for entry in loaded if cache_shard(entry.source_path) == shard]))
+    written = cache.read_shard(shard)
+    shard_file = os.stat(cache.shard_path(shard))
+    kept = cache.save([written.get(entry.source_path, entry) for entry in loaded])
+    assert (os.stat(cache.shard_path(shard)).st_ino, os.stat(cache.shard_path(shard)).st_mtime_ns) == (
+        shard_file.st_ino, shard_file.st_mtime_ns), "save() wrote again the shard written where it was loaded"
     for entry, kept_entry in zip(loaded, kept):
         assert type(kept_entry.record) is Stored and type(kept_entry.article.body_html) is Stored
         assert type(kept_entry.analysis.packed_details) is Stored
@@ -67,9 +82,7 @@ def test_kept_files_read_back_what_was_loaded(loaded, cache, tmp_path):
 
 
 def test_values_of_a_replaced_shard_stay_readable_until_the_cache_is_closed(loaded, tmp_path):
-    cache = ArticleCache.open(tmp_path / "cache", "key")
-    cache.save(loaded)
-    cache.close()
+    saved_cache(tmp_path / "cache", loaded)
     cache = ArticleCache.open(tmp_path / "cache", "key")
     before = dict(cache.entries)
     cache.save(loaded)  # fresh objects: every shard is written again, copying the old values
@@ -80,11 +93,40 @@ def test_values_of_a_replaced_shard_stay_readable_until_the_cache_is_closed(load
         stored.contents(before[loaded[0].source_path].record)
 
 
-def test_closing_a_cache_removes_the_shards_it_began(loaded, cache, tmp_path):
-    cache.keep(loaded)  # as a build that fails before saving
-    assert any(name.endswith(".tmp") for name in os.listdir(tmp_path / "cache"))
+def test_a_shard_written_where_its_files_were_loaded_is_not_written_again_for_a_file_deleted(loaded, tmp_path):
+    # The shard's files: one edited (loaded again by a worker), one deleted since the last build.
+    edited = loaded[0]
+    shard = cache_shard(edited.source_path)
+    deleted_path = next(name for name in (f"gone-{number}.txt" for number in range(10_000))
+                        if cache_shard(name) == shard)
+    saved_cache(tmp_path / "cache", [edited, replace(loaded[1], source_path=deleted_path)])
+    cache = ArticleCache.open(tmp_path / "cache", "key")
+    try:
+        cache.write_shard(shard, iter([edited]))
+        written = cache.read_shard(shard)
+        identity = os.stat(cache.shard_path(shard)).st_ino
+        cache.save([written[edited.source_path]])
+        assert os.stat(cache.shard_path(shard)).st_ino == identity
+        assert sorted(cache.entries) == [edited.source_path]
+    finally:
+        cache.close()
+
+
+def test_a_shard_whose_loading_fails_is_not_begun_and_the_old_one_stays(loaded, tmp_path):
+    saved_cache(tmp_path / "cache", loaded)
+    cache = ArticleCache.open(tmp_path / "cache", "key")
+    shard = cache_shard(loaded[0].source_path)
+    before = cache.shard_path(shard).read_bytes()
+
+    def loading():  # as a worker's files, the second of which cannot be read
+        yield loaded[0]
+        raise OSError(5, "Input/output error")
+
+    with pytest.raises(OSError):
+        cache.write_shard(shard, loading())
     cache.close()
-    assert os.listdir(tmp_path / "cache") == []
+    assert cache.shard_path(shard).read_bytes() == before
+    assert not [name for name in os.listdir(tmp_path / "cache") if name.endswith(".tmp")]
 
 
 def test_a_stored_value_is_never_pickled(loaded, cache):
@@ -127,9 +169,7 @@ def test_large_parts_are_copied_file_to_file_with_the_same_bytes(tmp_path, monke
 
 
 def test_a_shard_cut_short_is_not_read(loaded, tmp_path):
-    cache = ArticleCache.open(tmp_path / "cache", "key")
-    cache.save(loaded)
-    cache.close()
+    saved_cache(tmp_path / "cache", loaded)
     for shard in (tmp_path / "cache").glob("shard-*.pickle"):
         data = shard.read_bytes()
         shard.write_bytes(data[:len(data) // 2])
