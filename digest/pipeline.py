@@ -238,9 +238,14 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # planning makes its records, and before the workers fork.
     del files, loaded_articles, found, paths, statuses, to_load
     cache.release()
+    kept_site = cache_dir / "previous-site"
+    held = _kept_site_pages(previous, kept_site)
+    if held is None and kept_site.exists():
+        shutil.rmtree(kept_site, ignore_errors=True)
+    staging = open_staging(out_dir, reuse=kept_site if held is not None else None, held=held)
     layout: dict[str, Placed] = {}
-    items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
     other_paths: list[str] = []
+    writer: Helper | None = None
 
     def write_search_index() -> list[str]:
         made = search_input(ordered, analyses, taxonomy, settings, weights, items)
@@ -248,23 +253,34 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                                    settings.search_shard_size, search_kept)
 
     def write_other_files() -> None:
-        # The feeds and articles.json, made while the workers render, or taken over with
-        # the search index from the previous site when they would be the same.
+        # The assets, feeds and sitemap (and articles.json, when no helper writes it), made
+        # before this process renders its share of the pages, or taken over with the search
+        # index from the previous site when they would be the same.
         if take_over and _take_over(staging, previous["other_paths"]):
             other_paths.extend(previous["other_paths"])
             return
-        for out_path, content in _other_files(plan, taxonomy, settings, template_dirs, records, layout):
+        other_paths.extend(ASSETS)
+        for out_path in ASSETS:
+            stage_file(staging.folder, out_path, find_asset(template_dirs, out_path).read_bytes())
+        if writer is None:
+            layout.update(_stage_articles_json(staging.folder, ordered, taxonomy, records))
+        other_paths.append(urls.ARTICLES_JSON)
+        for out_path, content in _other_files(plan, taxonomy, settings):
             stage_file(staging.folder, out_path, content)
             other_paths.append(out_path)
         if take_over:  # the previous site lacks one of them: the search index is made here too
             other_paths.extend(write_search_index())
 
-    kept_site = cache_dir / "previous-site"
-    held = _kept_site_pages(previous, kept_site)
-    if held is None and kept_site.exists():
-        shutil.rmtree(kept_site, ignore_errors=True)
-    staging = open_staging(out_dir, reuse=kept_site if held is not None else None, held=held)
     try:
+        if parallel and not take_over:
+            # articles.json needs the articles and their records, not the plan: a process
+            # of its own writes it while this one plans, on the core that planning leaves
+            # to the search index, rather than while the pages render. At 10,000 articles
+            # it is a fifth of a gigabyte, most of it copied from the last one.
+            writer = Helper(partial(_articles_json_task, folder=staging.folder, articles=ordered,
+                                    taxonomy=taxonomy, records=records))
+            cleanup.callback(writer.stop)
+        items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
         make_folders(staging.folder, [urls.SEARCH_INDEX])
         if searcher is not None:
             # The index needs the articles, not the plan: it is made while this process plans.
@@ -295,6 +311,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         page_keys, rendered = render_pages(
             plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, render_workers,
             on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files)
+        if writer is not None:
+            layout.update(writer.result())
         if searcher is not None:
             other_paths += searcher.result()
         elif not take_over:
@@ -311,8 +329,9 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         keep = (kept_site, previous_keys.keys()) if previous is not None and rendered * 4 <= len(plan.pages) else None
         manifest = commit_staging(staging, out_paths, keep_previous=keep)
     except BaseException:
-        if searcher is not None:
-            searcher.stop()
+        for helper in (writer, searcher):
+            if helper is not None:
+                helper.stop()
         abandon_staging(staging)
         raise
     if layout:
@@ -467,21 +486,29 @@ def _error_record(error: DigestError) -> list:
     return [error.message, error.path, error.line]
 
 
-def _other_files(plan: SitePlan, taxonomy, settings: Settings, template_dirs: list[Path],
-                 records: dict[str, bytes | Stored],
-                 layout: dict[str, Placed]) -> Iterator[tuple[str, bytes | Iterator[bytes | Stored]]]:
-    """Yield (out_path, content) for every file of the site that is neither an HTML page nor
-    part of the search index; the content of articles.json, hundreds of megabytes on a large
-    site, comes in parts.
+def _stage_articles_json(folder: Path, articles: list, taxonomy,
+                         records: dict[str, bytes | Stored]) -> dict[str, Placed]:
+    """Stage articles.json in ``folder``; return where each article's line lies in it.
 
-    ``records`` are what articles.json holds of each article, by source path, made where it
-    was loaded: every article of a build has one (its blocks, which a record is made from,
-    are not kept), or their lines in the previous articles.json (export.KeptLine).
-    ``layout`` is filled with where each lies in the new one.
+    ``records`` are what it holds of each article, by source path, made where it was
+    loaded: every article of a build has one (its blocks, which a record is made from, are
+    not kept), or its line in the previous articles.json (export.KeptLine). The file,
+    hundreds of megabytes on a large site, is written in parts.
     """
-    for asset in ASSETS:
-        yield asset, find_asset(template_dirs, asset).read_bytes()
-    yield urls.ARTICLES_JSON, articles_json_parts(list(plan.articles), taxonomy, f"digest {__version__}",
-                                                  records=records, layout=layout)
+    layout: dict[str, Placed] = {}
+    stage_file(folder, urls.ARTICLES_JSON, articles_json_parts(articles, taxonomy, f"digest {__version__}",
+                                                               records=records, layout=layout))
+    return layout
+
+
+def _articles_json_task(conversation: Conversation, folder: Path, articles: list, taxonomy,
+                        records: dict[str, bytes | Stored]) -> dict[str, Placed]:
+    """_stage_articles_json, as the task of a Helper: it needs nothing sent."""
+    return _stage_articles_json(folder, articles, taxonomy, records)
+
+
+def _other_files(plan: SitePlan, taxonomy, settings: Settings) -> Iterator[tuple[str, bytes]]:
+    """Yield (out_path, content) for the files of the site that follow from the plan and
+    are not pages: the feeds and the sitemap."""
     yield from render_feeds(plan, taxonomy, settings)
     yield from render_sitemap(plan, settings)

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import NamedTuple
 from operator import attrgetter
 
 from . import urls
@@ -68,12 +69,31 @@ class VoicesContext:
                      for quotation in analysis.unattributed)
 
 
+class QuotedIn(NamedTuple):
+    """An article on a speaker's pages: the speaker is at ``position`` in its analysis's speakers.
+
+    One record rather than a plain tuple, which page keys stand for by one token (workers.py).
+    """
+
+    item: ArticleItem
+    analysis: ArticleAnalysis
+    position: int
+
+
+class PairEntry(NamedTuple):
+    """An article on the pages of an actor × place pair: its entries on the actor's and the
+    place's pages. One record rather than a plain tuple, as QuotedIn."""
+
+    actor: TopicArticle
+    place: TopicArticle
+
+
 @dataclass(frozen=True)
 class PersonContext:
     speaker: SpeakerLink  # without_totals() on numbered pages
     # The articles of this page that quote the speaker, newest first, with the speaker's
     # place in analysis.speakers.
-    quoted: tuple[tuple[ArticleItem, ArticleAnalysis, int], ...]
+    quoted: tuple[QuotedIn, ...]
     pager: Pager | None = None  # None when every such article is on this page
 
     @property
@@ -112,7 +132,7 @@ class PairArticle:
 class PairContext:
     actor: TopicLink
     place: TopicLink
-    found: tuple[tuple[TopicArticle, TopicArticle], ...]  # this page's articles, on the actor's and the place's pages
+    found: tuple[PairEntry, ...]  # this page's articles
     article_count: int | None = 0  # of the pair; None on numbered pages, whose links are without_totals()
     pager: Pager | None = None  # None when every article of the pair is on this page
 
@@ -210,7 +230,7 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
     ``shown`` has each article's topics as their pages list it: a pair's page shows the same.
     """
     places = tuple(topic_links[topic.slug] for topic in taxonomy.places)
-    both: dict[tuple[str, str], list[tuple[TopicArticle, TopicArticle]]] = {}
+    both: dict[tuple[str, str], list[PairEntry]] = {}
     for article in ordered:
         mine = shown[article.slug]
         actors = [entry for entry in mine if entry.link.kind == "actor"]
@@ -219,9 +239,9 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
             for place in places_here:
                 pair = (actor.link.slug, place.link.slug)
                 if pair in both:
-                    both[pair].append((actor, place))
+                    both[pair].append(PairEntry(actor, place))
                 else:
-                    both[pair] = [(actor, place)]
+                    both[pair] = [PairEntry(actor, place)]
     fullest = max((len(found) for found in both.values()), default=0)
     pages, rows = [], []
     for actor in taxonomy.actors:
@@ -281,19 +301,19 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
     """Return the Voices overview and the pages of each speaker, ``page_size`` articles a page,
     from the quotations of each article."""
     speakers: dict[str, Speaker] = {}
-    said: dict[str, list[tuple[ArticleItem, ArticleAnalysis, int]]] = {}  # by speaker slug, newest article first
+    said: dict[str, list[QuotedIn]] = {}  # by speaker slug, newest article first
     counts: dict[str, int] = {}  # quotations, by speaker slug
     unknown = []
     for article in ordered:
         analysis, item = analysed[article.slug], items[article.slug]
         for position, (speaker, count) in enumerate(analysis.voices):
             if speaker.slug in said:
-                said[speaker.slug].append((item, analysis, position))
+                said[speaker.slug].append(QuotedIn(item, analysis, position))
                 counts[speaker.slug] += count
             else:
                 # Two spellings of a name the taxonomy does not list can give one slug: one page.
                 speakers[speaker.slug] = speaker
-                said[speaker.slug] = [(item, analysis, position)]
+                said[speaker.slug] = [QuotedIn(item, analysis, position)]
                 counts[speaker.slug] = count
         if analysis.unattributed_count:
             unknown.append((item, analysis))

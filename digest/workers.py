@@ -31,6 +31,7 @@ from .load import load_article, make_slug
 from .render import render_page
 from .search import article_weights
 from .site import ArticleItem, RelatedItem, TopicArticle, TopicLink
+from .story import PairEntry, QuotedIn
 from .tag import Matcher, tag_article
 from .analysis import ArticleAnalysis, analyse_article
 from .model import Article, Taxonomy
@@ -73,7 +74,7 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFil
     _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length, found=found,
                 cache=cache, by_shard=by_shard)
     loaded: dict[Path, LoadedFile] = {}
-    for shard in _map(_load_shard, work, workers, ordered=False):
+    for shard in _map(_load_shard, work, workers):
         entries = cache.read_shard(shard)
         for source_path, path in by_shard[shard]:
             if path not in found:
@@ -135,17 +136,23 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
     build is taken over from the previous site instead of being rendered again, or left as it
     is in a reused staging folder that holds it with that key (write.open_staging). Returns the
     key of every page and how many pages were rendered. ``meanwhile`` is work for this
-    process while the workers render (see _map).
+    process before it renders its share (see _shared).
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
                 previous_keys=previous_keys, common_key=common_key, hashes=ArticleHashes(plan.articles))
     chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
+    done = 0
+
+    def count(chunk: range) -> None:
+        nonlocal done
+        done += len(chunk)
+        on_done(done)
+
     keys: dict[str, str] = {}
     rendered = 0
-    for chunk_keys, chunk_rendered in _map(_render_chunk, chunks, workers, ordered=False, meanwhile=meanwhile):
+    for chunk_keys, chunk_rendered in _shared(_render_chunk, chunks, workers, meanwhile, count):
         keys.update(chunk_keys)
         rendered += chunk_rendered
-        on_done(len(keys))
     return keys, rendered
 
 
@@ -169,12 +176,13 @@ def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
 
 
 class Helper:
-    """A process forked while this one holds little, which does one task with inputs sent later.
+    """A forked process that does one task beside this one, with inputs sent later if need be.
 
-    Forked from a build that has read every article, a process starts with all of it in its
-    resident memory: the search index, made that way, was the largest process of a build.
-    ``task(conversation)`` runs there at once; it waits for the inputs this process sends
-    with ``conversation.receive()``. What it returns, or raises, comes back through ``result()``.
+    ``task(conversation)`` runs there at once; it may wait for inputs this process sends
+    with ``conversation.receive()``. What it returns, or raises, comes back through
+    ``result()``. Forked while this process holds little, a helper can be sent the little
+    it needs: forked from a build that has read every article, it starts with all of that in
+    its resident memory (the search index, made that way, was the largest process of a build).
     """
 
     def __init__(self, task: Callable[[Conversation], object]):
@@ -258,20 +266,27 @@ class ArticleHashes:
     follow from its file's content and its slug, given the taxonomy, the settings and
     digest's code, which are in the common key. So the hash tells them apart as surely as
     their pickles would, for a fraction of the cost: most pages list dozens of articles. A
-    TopicLink follows from its topic's slug and its count in the same way, and a
-    TopicArticle from its article and the position of its tag, and a RelatedItem from its
-    article and the slugs and counts of its links.
+    TopicLink follows from its topic's slug and its count in the same way, a TopicArticle
+    from its article and the position of its tag, a PairEntry from its two TopicArticles, a
+    QuotedIn from its article and the speaker's position, and a RelatedItem from its article
+    and the slugs and counts of its links.
     """
 
     def __init__(self, articles: Sequence[Article]):
         by_source_path = {article.source_path: article.content_hash for article in articles}
         by_out_path = {urls.article_path(article.slug): article.content_hash for article in articles}
         # By type; the other types are added as keys meet them (_token_for).
+        def entry_token(entry: TopicArticle) -> str:
+            return f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}"
+
         self.tokens: dict[type, Callable[[object], object] | None] = {
             TopicLink: lambda link: f"link:{link.slug}:{link.count}",
             ArticleItem: lambda item: f"item:{item.out_path}:{by_out_path[item.out_path]}",
-            TopicArticle: lambda entry: (
-                f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}"),
+            TopicArticle: entry_token,
+            # A row of a pair's or a speaker's page: one token rather than a tuple and three records.
+            PairEntry: lambda pair: f"pair:{entry_token(pair.actor)}:{entry_token(pair.place)}",
+            QuotedIn: lambda quoted: (f"quoted:{quoted.item.out_path}:{by_out_path[quoted.item.out_path]}:"
+                                      f"{by_source_path[quoted.analysis.source_path]}:{quoted.position}"),
             # Five to an article page: each one token rather than a record, a tuple and links.
             RelatedItem: lambda related: f"related:{related.item.out_path}:{by_out_path[related.item.out_path]}:" + (
                 ",".join([f"{link.slug}:{link.count}" for link in related.shared])),
@@ -336,20 +351,107 @@ def page_key(page, common_key: str, hashes: ArticleHashes) -> str:
     return hashlib.sha1(common_key.encode() + stream.getvalue()).hexdigest()
 
 
-def _map(function, chunks: list, workers: int, ordered: bool = True,
-         meanwhile: Callable[[], None] | None = None) -> Iterator:
-    """Yield function(chunk) for each chunk, in a pool of forked processes when that pays.
-
-    ``meanwhile`` runs in this process while the pool works, before the first result is taken.
-    """
+def _map(function, chunks: list, workers: int) -> Iterator:
+    """Yield function(chunk) for each chunk, in no set order, in a pool of forked processes
+    when that pays."""
     if workers <= 1 or len(chunks) <= 1:
-        if meanwhile is not None:
-            meanwhile()
         yield from map(function, chunks)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(min(workers, len(chunks))) as pool:
-        results = pool.imap(function, chunks) if ordered else pool.imap_unordered(function, chunks)
+        yield from pool.imap_unordered(function, chunks)
+
+
+def _shared(function, chunks: list, workers: int, meanwhile: Callable[[], None] | None = None,
+            on_chunk: Callable[[object], None] = lambda chunk: None) -> list:
+    """Return function(chunk) for each chunk, in no set order, this process taking its share
+    beside ``workers`` - 1 forked ones; ``meanwhile`` runs here first. ``on_chunk(chunk)``
+    is called here as each chunk is done, wherever it was.
+
+    Each process takes the next chunk no one has taken, so that none is left with the long
+    ones. This process takes part, rather than wait for a pool: a process forked after the
+    plan is made pays to touch each of its records for the first time (its pages of memory
+    are copied as their counts change), where this one finds them at hand, and it made them.
+    Keying the pages of a rebuild of 10,000 articles cost a forked worker half as much again.
+    """
+    if workers <= 1 or len(chunks) <= 1:
         if meanwhile is not None:
             meanwhile()
-        yield from results
+        results = []
+        for chunk in chunks:
+            results.append(function(chunk))
+            on_chunk(chunk)
+        return results
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)  # how many chunks have been taken, by any process
+    helpers = []
+    try:
+        for _ in range(min(workers, len(chunks)) - 1):
+            answers, theirs = context.Pipe(duplex=False)
+            process = context.Process(target=_take_chunks, args=(function, chunks, taken, theirs, os.getpid()),
+                                      daemon=True)
+            process.start()
+            theirs.close()
+            helpers.append((process, answers))
+        if meanwhile is not None:
+            meanwhile()
+        results = []
+        running = [answers for _, answers in helpers]
+        while (index := _take(taken)) < len(chunks):
+            results.append(function(chunks[index]))
+            on_chunk(chunks[index])
+            for answers in list(running):
+                while answers in running and answers.poll():
+                    if (theirs := _hear(answers, chunks, on_chunk)) is not None:
+                        results += theirs
+                        running.remove(answers)
+        for answers in running:
+            while (theirs := _hear(answers, chunks, on_chunk)) is None:
+                pass
+            results += theirs
+        return results
+    finally:
+        for process, answers in helpers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            answers.close()
+
+
+def _take(taken) -> int:
+    """Return the index of the next chunk, taking it."""
+    with taken.get_lock():
+        index = taken.value
+        taken.value = index + 1
+    return index
+
+
+def _take_chunks(function, chunks: list, taken, answers, parent: int) -> None:
+    """A helper of _shared: it tells of each chunk it does as it is done, and sends their
+    results at the end. Sent one by one, they would fill the pipe while the build runs
+    ``meanwhile``, and stop this process until it is done."""
+    _die_with(parent)
+    try:
+        results = []
+        while (index := _take(taken)) < len(chunks):
+            results.append(function(chunks[index]))
+            answers.send(("done", index))
+        answers.send(("returned", results))
+    except BaseException as exc:  # sent back whole: the build reports it as if raised there
+        answers.send(("raised", exc))
+    answers.close()
+
+
+def _hear(answers, chunks: list, on_chunk: Callable[[object], None]) -> list | None:
+    """Take the next message of a helper of _shared: return its results if it sent them,
+    else None; raise what it raised."""
+    try:
+        kind, value = answers.recv()
+    except EOFError:
+        raise RuntimeError("a worker process ended before its work was done") from None
+    if kind == "raised":
+        raise value
+    if kind == "done":
+        on_chunk(chunks[value])
+        return None
+    return value

@@ -1,4 +1,5 @@
-"""Helper processes (workers.Helper) and the Stored values sent to them (stored.send)."""
+"""Helper processes (workers.Helper), work shared with forked processes (workers._shared), and
+the Stored values sent to them (stored.send)."""
 
 import os
 import signal
@@ -10,7 +11,7 @@ import pytest
 
 from digest.errors import DigestError
 from digest.stored import Stored, StoredFile, receive, send
-from digest.workers import Helper
+from digest.workers import Helper, _shared
 
 
 def test_a_helper_works_on_inputs_sent_after_it_started():
@@ -95,3 +96,55 @@ def _is_running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def _slow_here(here: int):
+    """A chunk's work: slow in the process ``here``, quick elsewhere; it returns the chunk."""
+    def work(chunk):
+        if os.getpid() == here:
+            time.sleep(0.05)
+        return chunk
+    return work
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_shared_work_does_each_chunk_once_whoever_finishes_first(workers):
+    # The forked processes finish while this one is still at its first chunks, and their
+    # results come while it works: each chunk's result still comes back once.
+    chunks = list(range(40))
+    counted = []
+    results = _shared(_slow_here(os.getpid()), chunks, workers, on_chunk=counted.append)
+    assert sorted(results) == chunks
+    assert sorted(counted) == chunks
+
+
+def test_shared_work_runs_meanwhile_here_first():
+    ran = []
+    results = _shared(lambda chunk: (chunk, os.getpid()), list(range(20)), 2, meanwhile=lambda: ran.append(1))
+    assert ran == [1] and sorted(chunk for chunk, _ in results) == list(range(20))
+
+
+def test_what_a_process_sharing_the_work_raises_is_raised_here():
+    here = os.getpid()
+
+    def work(chunk):
+        if os.getpid() != here:
+            raise DigestError("no good", "page.html", 1)
+        time.sleep(0.05)
+        return chunk
+
+    with pytest.raises(DigestError, match="no good"):
+        _shared(work, list(range(20)), 2)
+
+
+def test_a_process_sharing_the_work_that_dies_is_reported():
+    here = os.getpid()
+
+    def work(chunk):
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.02)
+        return chunk
+
+    with pytest.raises(RuntimeError, match="ended before its work was done"):
+        _shared(work, list(range(20)), 2)
