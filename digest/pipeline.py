@@ -277,8 +277,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             # of its own writes it while this one plans, on the core that planning leaves
             # to the search index, rather than while the pages render. At 10,000 articles
             # it is a fifth of a gigabyte, most of it copied from the last one.
-            writer = Helper(partial(_articles_json_task, folder=staging.folder, articles=ordered,
-                                    taxonomy=taxonomy, records=records))
+            writer = Helper(lambda conversation: _stage_articles_json(staging.folder, ordered, taxonomy, records))
             cleanup.callback(writer.stop)
         items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
         make_folders(staging.folder, [urls.SEARCH_INDEX])
@@ -499,12 +498,6 @@ def _stage_articles_json(folder: Path, articles: list, taxonomy,
     stage_file(folder, urls.ARTICLES_JSON, articles_json_parts(articles, taxonomy, f"digest {__version__}",
                                                                records=records, layout=layout))
     return layout
-
-
-def _articles_json_task(conversation: Conversation, folder: Path, articles: list, taxonomy,
-                        records: dict[str, bytes | Stored]) -> dict[str, Placed]:
-    """_stage_articles_json, as the task of a Helper: it needs nothing sent."""
-    return _stage_articles_json(folder, articles, taxonomy, records)
 
 
 def _other_files(plan: SitePlan, taxonomy, settings: Settings) -> Iterator[tuple[str, bytes]]:
