@@ -23,6 +23,7 @@ from .errors import DigestError, DigestErrors, system_error
 from .lock import SiteBusy
 from .pipeline import BuildReport, build_site
 from .site import Settings
+from .workers import WorkerDied
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("build", "serve", "check", "new")
@@ -196,11 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{prog} {args.command}: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
         return args.run(args, console)
-    except (SiteBusy, OSError) as exc:
+    except (SiteBusy, WorkerDied, OSError) as exc:
         # Not the input's fault: the same command may succeed later, as it stands.
-        if console.verbose and not isinstance(exc, SiteBusy):
+        if console.verbose and isinstance(exc, OSError):
             traceback.print_exc()  # where in digest the system said no
-        console.error(str(exc if isinstance(exc, SiteBusy) else system_error(exc)))
+        console.error(str(system_error(exc) if isinstance(exc, OSError) else exc))
         if args.command == "build":
             print("Nothing half-built was published: the output folder holds a whole site.", file=sys.stderr)
         return EXIT_CANNOT_RUN

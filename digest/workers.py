@@ -14,12 +14,13 @@ import datetime
 import hashlib
 import io
 import multiprocessing
+import multiprocessing.connection
 import operator
 import os
 import pickle
 import signal
 from dataclasses import replace
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from . import urls
@@ -42,7 +43,7 @@ PARALLEL_MIN_FILES = 200
 PARALLEL_MIN_PAGES = 400
 RENDER_CHUNK = 100
 
-# What the forked workers inherit; set just before a pool starts.
+# What the forked workers inherit; set just before they are forked.
 _job: dict = {}
 
 
@@ -74,12 +75,16 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFil
     _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length, found=found,
                 cache=cache, by_shard=by_shard)
     loaded: dict[Path, LoadedFile] = {}
-    for shard in _map(_load_shard, work, workers):
+
+    def read_back(shard: int) -> None:
         entries = cache.read_shard(shard)
         for source_path, path in by_shard[shard]:
             if path not in found:
                 loaded[path] = entries[source_path]
         on_done(len(loaded))
+
+    # This process reads each shard back as it is written, and leaves the loading to the workers.
+    _shared(_load_shard, work, workers, on_chunk=read_back, take_part=False)
     return loaded
 
 
@@ -202,7 +207,7 @@ class Helper:
             self._process.join(timeout=10)  # it has answered, and is on its way out
         except EOFError:
             self._process.join(timeout=10)
-            raise RuntimeError(f"a helper process ended without an answer (exit code {self._process.exitcode})")
+            raise WorkerDied.of(self._process) from None
         finally:
             self.stop()
         if kind == "raised":
@@ -351,28 +356,20 @@ def page_key(page, common_key: str, hashes: ArticleHashes) -> str:
     return hashlib.sha1(common_key.encode() + stream.getvalue()).hexdigest()
 
 
-def _map(function, chunks: list, workers: int) -> Iterator:
-    """Yield function(chunk) for each chunk, in no set order, in a pool of forked processes
-    when that pays."""
-    if workers <= 1 or len(chunks) <= 1:
-        yield from map(function, chunks)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(min(workers, len(chunks))) as pool:
-        yield from pool.imap_unordered(function, chunks)
-
-
 def _shared(function, chunks: list, workers: int, meanwhile: Callable[[], None] | None = None,
-            on_chunk: Callable[[object], None] = lambda chunk: None) -> list:
+            on_chunk: Callable[[object], None] = lambda chunk: None, take_part: bool = True) -> list:
     """Return function(chunk) for each chunk, in no set order, this process taking its share
-    beside ``workers`` - 1 forked ones; ``meanwhile`` runs here first. ``on_chunk(chunk)``
-    is called here as each chunk is done, wherever it was.
+    beside ``workers`` - 1 forked ones, or leaving it all to ``workers`` forked ones unless
+    ``take_part``; ``meanwhile`` runs here first. ``on_chunk(chunk)`` is called here as each
+    chunk is done, wherever it was.
 
     Each process takes the next chunk no one has taken, so that none is left with the long
     ones. This process takes part, rather than wait for a pool: a process forked after the
     plan is made pays to touch each of its records for the first time (its pages of memory
     are copied as their counts change), where this one finds them at hand, and it made them.
     Keying the pages of a rebuild of 10,000 articles cost a forked worker half as much again.
+    A process that dies, even while it holds the shared counter, is reported here as
+    WorkerDied, where a pool would wait for its work for ever.
     """
     if workers <= 1 or len(chunks) <= 1:
         if meanwhile is not None:
@@ -386,7 +383,7 @@ def _shared(function, chunks: list, workers: int, meanwhile: Callable[[], None] 
     taken = context.Value("q", 0)  # how many chunks have been taken, by any process
     helpers = []
     try:
-        for _ in range(min(workers, len(chunks)) - 1):
+        for _ in range(min(workers, len(chunks)) - (1 if take_part else 0)):
             answers, theirs = context.Pipe(duplex=False)
             process = context.Process(target=_take_chunks, args=(function, chunks, taken, theirs, os.getpid()),
                                       daemon=True)
@@ -397,18 +394,29 @@ def _shared(function, chunks: list, workers: int, meanwhile: Callable[[], None] 
             meanwhile()
         results = []
         running = [answers for _, answers in helpers]
-        while (index := _take(taken)) < len(chunks):
+
+        def hear_from(ready: list) -> None:
+            for answers in ready:
+                while answers in running and answers.poll():
+                    if (theirs := _hear(answers, chunks, on_chunk, helpers)) is not None:
+                        results.extend(theirs)
+                        running.remove(answers)
+
+        def check_helpers() -> None:
+            if (dead := _dead(process for process, _ in helpers)) is not None:
+                raise WorkerDied.of(dead)
+
+        while take_part and (index := _take(taken, check_helpers)) < len(chunks):
             results.append(function(chunks[index]))
             on_chunk(chunks[index])
-            for answers in list(running):
-                while answers in running and answers.poll():
-                    if (theirs := _hear(answers, chunks, on_chunk)) is not None:
-                        results += theirs
-                        running.remove(answers)
-        for answers in running:
-            while (theirs := _hear(answers, chunks, on_chunk)) is None:
-                pass
-            results += theirs
+            hear_from(list(running))
+        while running:
+            # Waited for in turns rather than one by one: a process killed while it held
+            # the counter's lock leaves the others waiting for it, and only its exit says so.
+            ready = multiprocessing.connection.wait(running, timeout=_PATIENCE)
+            if not ready:
+                check_helpers()
+            hear_from(ready)
         return results
     finally:
         for process, answers in helpers:
@@ -418,12 +426,52 @@ def _shared(function, chunks: list, workers: int, meanwhile: Callable[[], None] 
             answers.close()
 
 
-def _take(taken) -> int:
-    """Return the index of the next chunk, taking it."""
-    with taken.get_lock():
+def _take(taken, check_helpers: Callable[[], None] = lambda: None) -> int:
+    """Return the index of the next chunk, taking it.
+
+    ``check_helpers()`` raises if a process sharing the counter has died: killed while it
+    held the lock, it would never let it go, and this process would wait for ever. The lock
+    is held for a microsecond, so a second without it is reason enough to look.
+    """
+    lock = taken.get_lock()
+    while not lock.acquire(timeout=_PATIENCE):
+        check_helpers()
+    try:
         index = taken.value
         taken.value = index + 1
+    finally:
+        lock.release()
     return index
+
+
+_PATIENCE = 1.0  # seconds
+
+
+def _dead(processes) -> multiprocessing.process.BaseProcess | None:
+    """Return the first of ``processes`` that ended before its work was done, if any: one
+    that is done exits with 0 after its last message."""
+    return next((process for process in processes if process.exitcode not in (None, 0)), None)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process of the build ended before its work was done: killed, most likely by
+    the system for want of memory. Not the input's fault: the same build may succeed again."""
+
+    @classmethod
+    def of(cls, process: multiprocessing.process.BaseProcess) -> WorkerDied:
+        code = process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+            if -code == signal.SIGKILL:
+                how += " (the system may have run short of memory)"
+        elif code is not None:
+            how = f"ended with exit code {code}"
+        else:
+            how = "stopped answering"
+        return cls(f"a worker process of the build {how} before its work was done; run the build again")
 
 
 def _take_chunks(function, chunks: list, taken, answers, parent: int) -> None:
@@ -442,13 +490,15 @@ def _take_chunks(function, chunks: list, taken, answers, parent: int) -> None:
     answers.close()
 
 
-def _hear(answers, chunks: list, on_chunk: Callable[[object], None]) -> list | None:
+def _hear(answers, chunks: list, on_chunk: Callable[[object], None], helpers: list) -> list | None:
     """Take the next message of a helper of _shared: return its results if it sent them,
-    else None; raise what it raised."""
+    else None; raise what it raised, or WorkerDied if it died."""
     try:
         kind, value = answers.recv()
     except EOFError:
-        raise RuntimeError("a worker process ended before its work was done") from None
+        process = next(process for process, theirs in helpers if theirs is answers)
+        process.join(timeout=_PATIENCE)  # to say how it ended
+        raise WorkerDied.of(process) from None
     if kind == "raised":
         raise value
     if kind == "done":

@@ -13,7 +13,7 @@ import pytest
 from browser import serve_folder
 from synthetic import write_articles
 
-from digest import pipeline, write
+from digest import pipeline, workers, write
 from digest.cli import main
 from digest.errors import DigestError
 from digest.pipeline import build_site
@@ -109,6 +109,51 @@ def test_build_killed_between_the_two_renames_is_restored(tmp_path, monkeypatch)
     write_site([("index.html", b"new")], out_dir)
     assert (out_dir / "index.html").read_bytes() == b"new"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("stage", ["loading", "rendering"])
+def test_a_worker_killed_by_the_system_fails_the_build_cleanly(tmp_path, monkeypatch, capsys, stage):
+    # As the kernel's out-of-memory killer would: the build says so and stops, rather than
+    # wait for ever for the work that died; the previous site stays, and the next build works.
+    articles = tmp_path / "articles"
+    write_articles(articles, range(20))
+    out_dir = tmp_path / "site"
+    build_site(articles, out_dir, workers=2)
+    before = tree(out_dir)
+    for edited in sorted(articles.iterdir()):  # in many of the cache's shards, for both workers to load
+        edited.write_text(edited.read_text() + "\nKurdish officials did not comment.\n")
+    here = os.getpid()
+    # Under the command line, these sizes make it use both cores, as it would for a large site.
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(workers, "RENDER_CHUNK", 2)
+    where = {"loading": (workers, "load_file"), "rendering": (workers, "render_page")}[stage]
+    do = getattr(*where)
+
+    def killed_in_a_worker(*args, **kwargs):
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return do(*args, **kwargs)
+
+    monkeypatch.setattr(*where, killed_in_a_worker)
+    if stage == "rendering":
+        (tmp_path / "templates").mkdir()  # every page differs, so that the worker renders
+        (tmp_path / "templates" / "base.html").write_text(
+            (REPO / "templates" / "base.html").read_text().replace("</body>", "<!-- new --></body>"))
+    capsys.readouterr()
+    started = time.monotonic()
+    code = main(["--articles", str(articles), "--output", str(out_dir), "--templates", str(tmp_path / "templates"),
+                 "--quiet"] if stage == "rendering" else ["--articles", str(articles), "--output", str(out_dir)])
+    err = capsys.readouterr().err
+    assert code == 3 and time.monotonic() - started < 30
+    assert "a worker process of the build was killed by SIGKILL" in err and "run the build again" in err
+    assert "Traceback" not in err and "Nothing half-built was published" in err
+    assert tree(out_dir) == before
+    monkeypatch.undo()
+    build_site(articles, out_dir, workers=2)
+    assert tree(out_dir) != before
+    assert {".digest-cache", "articles", "site"} <= set(os.listdir(tmp_path)) <= {".digest-cache", "articles", "site",
+                                                                                   "templates"}
 
 
 def _fail_after(files):

@@ -9,9 +9,10 @@ import time
 
 import pytest
 
+import digest.workers
 from digest.errors import DigestError
 from digest.stored import Stored, StoredFile, receive, send
-from digest.workers import Helper, _shared
+from digest.workers import Helper, WorkerDied, _shared
 
 
 def test_a_helper_works_on_inputs_sent_after_it_started():
@@ -32,7 +33,7 @@ def test_what_a_helper_raises_is_raised_by_its_result():
 
 def test_a_helper_that_dies_is_reported_not_waited_for():
     helper = Helper(lambda conversation: os.kill(os.getpid(), signal.SIGKILL))
-    with pytest.raises(RuntimeError, match="ended without an answer"):
+    with pytest.raises(WorkerDied, match="was killed by SIGKILL .* before its work was done"):
         helper.result()
 
 
@@ -146,5 +147,38 @@ def test_a_process_sharing_the_work_that_dies_is_reported():
         time.sleep(0.02)
         return chunk
 
-    with pytest.raises(RuntimeError, match="ended before its work was done"):
+    with pytest.raises(WorkerDied, match="was killed by SIGKILL .* before its work was done"):
         _shared(work, list(range(20)), 2)
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_a_process_killed_while_it_takes_a_chunk_is_reported_not_waited_for(monkeypatch, workers):
+    # Killed between taking the counter's lock and letting it go, it never lets it go. It
+    # dies after this process has looked for news of it and gone to take a chunk.
+    here = os.getpid()
+    take = digest.workers._take
+
+    def dying_take(taken, *args):
+        if os.getpid() != here and taken.value >= 2:
+            taken.get_lock().acquire()
+            time.sleep(0.1)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return take(taken, *args)
+
+    def work(chunk):
+        time.sleep(0.01)
+        return chunk
+
+    monkeypatch.setattr(digest.workers, "_take", dying_take)
+    before = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(30)
+    try:
+        with pytest.raises(WorkerDied, match="was killed by SIGKILL"):
+            _shared(work, list(range(40)), workers)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def _hung(signum, frame):
+    raise AssertionError("_shared waited for ever for a process that had died")
