@@ -393,17 +393,20 @@ def _shared(function, chunks: list, workers: int, meanwhile: Callable[[], None] 
         if meanwhile is not None:
             meanwhile()
         results = []
-        running = [answers for _, answers in helpers]
+        process_of = {answers: process for process, answers in helpers}
+        running = list(process_of)
 
         def hear_from(ready: list) -> None:
             for answers in ready:
                 while answers in running and answers.poll():
-                    if (theirs := _hear(answers, chunks, on_chunk, helpers)) is not None:
+                    if (theirs := _hear(answers, process_of[answers], chunks, on_chunk)) is not None:
                         results.extend(theirs)
                         running.remove(answers)
 
         def check_helpers() -> None:
-            if (dead := _dead(process for process, _ in helpers)) is not None:
+            # One that is done exits with 0 after its last message.
+            dead = next((process for process, _ in helpers if process.exitcode not in (None, 0)), None)
+            if dead is not None:
                 raise WorkerDied.of(dead)
 
         while take_part and (index := _take(taken, check_helpers)) < len(chunks):
@@ -447,12 +450,6 @@ def _take(taken, check_helpers: Callable[[], None] = lambda: None) -> int:
 _PATIENCE = 1.0  # seconds
 
 
-def _dead(processes) -> multiprocessing.process.BaseProcess | None:
-    """Return the first of ``processes`` that ended before its work was done, if any: one
-    that is done exits with 0 after its last message."""
-    return next((process for process in processes if process.exitcode not in (None, 0)), None)
-
-
 class WorkerDied(RuntimeError):
     """A worker process of the build ended before its work was done: killed, most likely by
     the system for want of memory. Not the input's fault: the same build may succeed again."""
@@ -490,13 +487,12 @@ def _take_chunks(function, chunks: list, taken, answers, parent: int) -> None:
     answers.close()
 
 
-def _hear(answers, chunks: list, on_chunk: Callable[[object], None], helpers: list) -> list | None:
-    """Take the next message of a helper of _shared: return its results if it sent them,
-    else None; raise what it raised, or WorkerDied if it died."""
+def _hear(answers, process, chunks: list, on_chunk: Callable[[object], None]) -> list | None:
+    """Take the next message of ``process``, a helper of _shared, from ``answers``: return
+    its results if it sent them, else None; raise what it raised, or WorkerDied if it died."""
     try:
         kind, value = answers.recv()
     except EOFError:
-        process = next(process for process, theirs in helpers if theirs is answers)
         process.join(timeout=_PATIENCE)  # to say how it ended
         raise WorkerDied.of(process) from None
     if kind == "raised":
