@@ -10,6 +10,7 @@ there empties the cache instead of serving stale records.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -103,6 +104,7 @@ class LoadedFile:
 CACHE_SHARDS = 64
 
 
+@functools.cache  # asked for each file two or three times a build
 def cache_shard(source_path: str) -> int:
     """Return the shard that keeps the file at ``source_path``."""
     return hashlib.sha1(source_path.encode()).digest()[0] % CACHE_SHARDS

@@ -60,11 +60,13 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFil
                on_done: Callable[[int], None] = lambda done: None) -> dict[Path, LoadedFile]:
     """Load, tag and analyse the ``files`` (source path, path) that are not in ``found``
     (those the cache holds unchanged), using ``workers`` processes; return them by path, as
-    kept in ``cache``.
+    kept in ``cache``, with the files of ``found`` that share a shard with them.
 
     ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers. Work goes
     by the cache's shards: the process that loads a shard's files writes the shard, with
     the files of ``found`` it keeps (ArticleCache.write_shard), and the build reads it back.
+    Those files come back as the shard now keeps them: given as found, they would differ
+    from its entries, and ArticleCache.save would write the shard a second time.
     """
     by_shard: dict[int, list[tuple[str, Path]]] = {}
     for source_path, path in files:
@@ -75,13 +77,15 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFil
     _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length, found=found,
                 cache=cache, by_shard=by_shard)
     loaded: dict[Path, LoadedFile] = {}
+    done = 0
 
     def read_back(shard: int) -> None:
+        nonlocal done
         entries = cache.read_shard(shard)
         for source_path, path in by_shard[shard]:
-            if path not in found:
-                loaded[path] = entries[source_path]
-        on_done(len(loaded))
+            loaded[path] = entries[source_path]
+        done += counts[shard]
+        on_done(done)
 
     # This process reads each shard back as it is written, and leaves the loading to the workers.
     _shared(_load_shard, work, workers, on_chunk=read_back, take_part=False)

@@ -348,6 +348,24 @@ def test_an_edit_rewrites_only_the_shard_of_the_edited_file(corpus, tmp_path):
     assert rewritten == [f"shard-{cache_shard(edited.relative_to(corpus).as_posix()):02d}.pickle"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_shard_of_an_edited_file_is_written_once(corpus, tmp_path, monkeypatch, workers):
+    # The process that loads the file writes its shard; the build then keeps what it read
+    # back, and writes no shard of its own (ArticleCache._writer is how it would).
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir, workers=workers)
+    written_again = []
+    writer = pipeline.ArticleCache._writer
+    monkeypatch.setattr(pipeline.ArticleCache, "_writer",
+                        lambda cache, shard: written_again.append(shard) or writer(cache, shard))
+    for edited in sorted(corpus.glob("*.txt"))[:3]:
+        edited.write_text(edited.read_text() + "\nOne more paragraph about Idlib.\n")
+    report = build_site(corpus, out_dir, workers=workers)
+    assert report.reloaded == 3
+    assert written_again == []
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
 def test_a_cache_from_other_code_is_not_used(corpus, tmp_path):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
