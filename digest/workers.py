@@ -35,7 +35,7 @@ from .site import ArticleItem, RelatedItem, TopicArticle, TopicLink
 from .story import PairEntry, QuotedIn
 from .tag import Matcher, tag_article
 from .analysis import ArticleAnalysis, analyse_article
-from .model import Article, Taxonomy
+from .model import Article, Taxonomy, Topic
 from .write import stage_file, stage_unchanged
 
 # Below these, starting processes costs more than it saves.
@@ -301,6 +301,9 @@ class ArticleHashes:
                 ",".join([f"{link.slug}:{link.count}" for link in related.shared])),
             Article: lambda article: f"article:{article.slug}:{article.content_hash}",
             ArticleAnalysis: lambda analysis: f"analysis:{analysis.source_path}:{by_source_path[analysis.source_path]}",
+            # The taxonomy is in the common key: a topic's slug tells it apart, without the
+            # dozen aliases that every page of the topic would otherwise pickle.
+            Topic: lambda topic: f"topic:{topic.slug}",
         }
 
 

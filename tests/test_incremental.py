@@ -287,6 +287,21 @@ def test_a_changed_template_or_setting_rebuilds_every_page(corpus, tmp_path):
     assert all("Skip to the news" in path.read_text() for path in out_dir.rglob("*.html"))
 
 
+def test_a_topic_described_anew_in_the_taxonomy_is_shown_anew(corpus, tmp_path):
+    # Page keys stand for a topic by its slug alone: the taxonomy's text is in every key.
+    taxonomy = tmp_path / "taxonomy.yaml"
+    original = (REPO / "digest" / "data" / "taxonomy.yaml").read_text()
+    taxonomy.write_text(original)
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir, taxonomy_path=taxonomy)
+    old = "The Russian state, its government and armed forces."
+    taxonomy.write_text(original.replace(old, "Russia's state and army."))
+    build_site(corpus, out_dir, taxonomy_path=taxonomy)
+    assert "Russia&#39;s state and army" in (out_dir / "topics" / "russia.html").read_text()
+    assert tree(out_dir) == tree(build_site(corpus, tmp_path / "fresh" / "site", taxonomy_path=taxonomy,
+                                            workers=1).out_dir)
+
+
 def test_builds_in_one_process_leave_no_file_open(corpus, tmp_path):
     # As digest serve builds, again and again: the staging folders' handles are closed.
     def open_files() -> int:
