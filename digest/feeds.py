@@ -12,13 +12,13 @@ import datetime
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from typing import NamedTuple
 
 from . import __version__, stored, urls
-from .model import Taxonomy
-from .site import ArticleContext, Settings, SitePlan
+from .model import Article, Taxonomy
+from .site import ArticleItem, Settings
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 # The updated time of a feed with no dated entry: a fixed time, since the build's own time
@@ -28,33 +28,44 @@ NO_DATE = "1970-01-01T00:00:00Z"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+class FeedEntry(NamedTuple):
+    """What a feed shows of an article: all that its key (workers.value_key) is made of."""
+
+    article: Article
+    item: ArticleItem
+
+
 @dataclass(frozen=True)
 class Feed:
     out_path: str
     title: str
     page_out_path: str  # the HTML page the feed follows
-    entries: tuple[ArticleContext, ...]  # newest first, dated only
+    entries: tuple[FeedEntry, ...]  # newest first, dated only
 
 
-def plan_feeds(plan: SitePlan, taxonomy: Taxonomy, settings: Settings) -> list[Feed]:
-    """Return the digest's feed and one feed per topic, each with its newest dated articles."""
-    contexts = {page.context.article.slug: page.context for page in plan.pages
-                if isinstance(page.context, ArticleContext)}
-    dated = [contexts[article.slug] for article in plan.articles if article.date is not None]
-    feeds = [Feed(urls.FEED, settings.site_title, urls.INDEX, tuple(dated[:settings.feed_length]))]
-    for topic in taxonomy.topics:
-        # The newest first: a topic's feed is found as soon as it is full, not after every article.
-        about = islice((context for context in dated if context.article.tag(topic.slug) is not None),
-                       settings.feed_length)
-        feeds.append(Feed(urls.topic_feed_path(topic.slug), f"{settings.site_title}: {topic.name}",
-                          urls.topic_path(topic.slug), tuple(about)))
-    return feeds
-
-
-def render_feeds(plan: SitePlan, taxonomy: Taxonomy, settings: Settings) -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, Atom XML) for every feed of the site."""
-    for feed in plan_feeds(plan, taxonomy, settings):
-        yield feed.out_path, feed_xml(feed, taxonomy, settings)
+def plan_feeds(articles: Sequence[Article], items: Mapping[str, ArticleItem], taxonomy: Taxonomy,
+               settings: Settings) -> list[Feed]:
+    """Return the digest's feed and one feed per topic, each with its newest dated ``articles``
+    (which come newest first), as ``items`` (by slug) show them."""
+    length = settings.feed_length
+    newest: list[FeedEntry] = []
+    about: dict[str, list[FeedEntry]] = {topic.slug: [] for topic in taxonomy.topics}
+    # One pass, newest first, for every feed: a topic's feed is full after its newest articles.
+    for article in articles:
+        if article.date is None:
+            continue
+        feeds = [about[tag.slug] for tag in article.tags if len(about[tag.slug]) < length]
+        if len(newest) < length:
+            feeds.append(newest)
+        if feeds:
+            entry = FeedEntry(article, items[article.slug])
+            for entries in feeds:
+                entries.append(entry)
+    return [Feed(urls.FEED, settings.site_title, urls.INDEX, tuple(newest))] + [
+        Feed(urls.topic_feed_path(topic.slug), f"{settings.site_title}: {topic.name}", urls.topic_path(topic.slug),
+             tuple(about[topic.slug]))
+        for topic in taxonomy.topics
+    ]
 
 
 def feed_xml(feed: Feed, taxonomy: Taxonomy, settings: Settings) -> bytes:
@@ -68,14 +79,14 @@ def feed_xml(feed: Feed, taxonomy: Taxonomy, settings: Settings) -> bytes:
     # A feed-level author lets an entry whose source is unknown stay valid Atom.
     ET.SubElement(ET.SubElement(root, "author"), "name").text = _clean(settings.site_title)
     _text(root, "generator", "digest").set("version", __version__)
-    for context in feed.entries:
-        _entry(root, feed, context, taxonomy, settings)
+    for entry in feed.entries:
+        _entry(root, feed, entry, taxonomy, settings)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _entry(root: ET.Element, feed: Feed, context: ArticleContext, taxonomy: Taxonomy, settings: Settings) -> None:
-    article, item = context.article, context.item
+def _entry(root: ET.Element, feed: Feed, shown: FeedEntry, taxonomy: Taxonomy, settings: Settings) -> None:
+    article, item = shown
     entry = ET.SubElement(root, "entry")
     _text(entry, "title", article.title)
     page_href = _href(feed.out_path, item.out_path, settings)

@@ -6,7 +6,7 @@ import gc
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,7 +17,7 @@ from jinja2 import FileSystemBytecodeCache
 from . import __version__, urls
 from .errors import DigestError, DigestErrors
 from .export import KeptRecords, Placed, articles_json_parts
-from .feeds import render_feeds
+from .feeds import feed_xml, plan_feeds
 from .collector import collector_paused
 from .cache import (
     ArticleCache,
@@ -36,13 +36,13 @@ from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
 from .postings import Postings
 from .search import SearchInput, index_files, search_input
-from .site import Settings, SitePlan, list_items, newest_first, plan_site
+from .site import Settings, list_items, newest_first, plan_site
 from .sitemap import render_sitemap
 from .stored import Stored, receive, send
 from .tag import compile_matcher
 from .taxonomy import load_taxonomy
-from .workers import (PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, Conversation, Helper, available_workers, load_files,
-                      render_pages)
+from .workers import (PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, ArticleHashes, Conversation, Helper, available_workers,
+                      load_files, render_pages, value_key)
 from .write import (
     abandon_staging,
     check_output_folder,
@@ -245,6 +245,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     staging = open_staging(out_dir, reuse=kept_site if held is not None else None, held=held)
     layout: dict[str, Placed] = {}
     other_paths: list[str] = []
+    feed_keys: dict[str, str] = {}
     writer: Helper | None = None
 
     def write_search_index() -> list[str]:
@@ -258,6 +259,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         # index from the previous site when they would be the same.
         if take_over and _take_over(staging, previous["other_paths"]):
             other_paths.extend(previous["other_paths"])
+            feed_keys.update(previous.get("feed_keys", {}))
             return
         other_paths.extend(ASSETS)
         for out_path in ASSETS:
@@ -265,7 +267,15 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if writer is None:
             layout.update(_stage_articles_json(staging.folder, ordered, taxonomy, records))
         other_paths.append(urls.ARTICLES_JSON)
-        for out_path, content in _other_files(plan, taxonomy, settings):
+        previous_feed_keys = previous.get("feed_keys", {}) if previous else {}
+        make_folders(staging.folder, [feed.out_path for feed in feeds])
+        for feed in feeds:
+            # Keyed as a page is: after an edit, only the feeds that list the article change.
+            key = feed_keys[feed.out_path] = value_key(feed, common_key, hashes)
+            if previous_feed_keys.get(feed.out_path) != key or not stage_unchanged(staging, feed.out_path):
+                stage_file(staging.folder, feed.out_path, feed_xml(feed, taxonomy, settings))
+            other_paths.append(feed.out_path)
+        for out_path, content in render_sitemap(plan, settings):
             stage_file(staging.folder, out_path, content)
             other_paths.append(out_path)
         if take_over:  # the previous site lacks one of them: the search index is made here too
@@ -306,9 +316,14 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         common_key = fingerprint(inputs_common, [(label, target) for label, target in navigation(plan)],
                                  settings.site_title)
         previous_keys = previous.get("page_keys", {}) if previous else {}
+        hashes = ArticleHashes(plan.articles)
+        # Before the workers fork: after, going through every article would copy each page
+        # of memory it touched, shared with them until then.
+        feeds = plan_feeds(ordered, items, taxonomy, settings)
         progress("write", 0, len(plan.pages))
         page_keys, rendered = render_pages(
-            plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, render_workers,
+            plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, hashes,
+            render_workers,
             on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files)
         if writer is not None:
             layout.update(writer.result())
@@ -348,6 +363,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         "warnings": [_error_record(warning) for warning in warnings],
         "pages_key": common_key,
         "page_keys": page_keys,
+        "feed_keys": feed_keys,
         "site": folder_identity(out_dir),
         "previous_site": _kept_site_record(kept_site, previous_keys, page_keys),
         "others_key": others_key,
@@ -498,10 +514,3 @@ def _stage_articles_json(folder: Path, articles: list, taxonomy,
     stage_file(folder, urls.ARTICLES_JSON, articles_json_parts(articles, taxonomy, f"digest {__version__}",
                                                                records=records, layout=layout))
     return layout
-
-
-def _other_files(plan: SitePlan, taxonomy, settings: Settings) -> Iterator[tuple[str, bytes]]:
-    """Yield (out_path, content) for the files of the site that follow from the plan and
-    are not pages: the feeds and the sitemap."""
-    yield from render_feeds(plan, taxonomy, settings)
-    yield from render_sitemap(plan, settings)

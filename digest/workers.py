@@ -137,18 +137,18 @@ def as_kept(article: Article, slug: str) -> Article:
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
-                 common_key: str, workers: int, on_done: Callable[[int], None] = lambda done: None,
+                 common_key: str, hashes: ArticleHashes, workers: int, on_done: Callable[[int], None] = lambda done: None,
                  meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
     """Write every page into the staging folder, using ``workers`` processes.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again, or left as it
     is in a reused staging folder that holds it with that key (write.open_staging). Returns the
-    key of every page and how many pages were rendered. ``meanwhile`` is work for this
+    key of every page and how many pages were rendered. ``hashes`` are ArticleHashes(plan.articles). ``meanwhile`` is work for this
     process before it renders its share (see _shared).
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
-                previous_keys=previous_keys, common_key=common_key, hashes=ArticleHashes(plan.articles))
+                previous_keys=previous_keys, common_key=common_key, hashes=hashes)
     chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
     done = 0
 
@@ -358,8 +358,13 @@ def page_key(page, common_key: str, hashes: ArticleHashes) -> str:
 
     ``hashes`` are those of the plan's articles.
     """
+    return value_key((page.out_path, page.template, page.title, page.context), common_key, hashes)
+
+
+def value_key(value: object, common_key: str, hashes: ArticleHashes) -> str:
+    """Return a digest of ``value`` and the common inputs, its records standing as in a page key."""
     stream = io.BytesIO()
-    _KeyPickler(stream, hashes).dump((page.out_path, page.template, page.title, page.context))
+    _KeyPickler(stream, hashes).dump(value)
     return hashlib.sha1(common_key.encode() + stream.getvalue()).hexdigest()
 
 

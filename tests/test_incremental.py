@@ -211,6 +211,22 @@ def test_an_edit_renders_only_the_numbered_page_of_a_list_that_holds_the_article
     assert report.rendered < 40
 
 
+def test_an_edit_writes_again_only_the_feeds_that_list_the_article(corpus, tmp_path):
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir)
+    feeds = {path: path.stat().st_ino for path in [out_dir / "feed.xml", *(out_dir / "feeds").glob("*.xml")]}
+    records = json.loads((out_dir / "articles.json").read_text())["articles"]
+    newest = max((record for record in records if record["date"]), key=lambda record: record["date"])
+    edited = corpus / newest["source_file"]
+    edited.write_text(edited.read_text() + "\nOne more paragraph about Idlib.\n")
+    build_site(corpus, out_dir)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+    page = f"{newest['slug']}.html"
+    listing = {path for path in feeds if page in path.read_text()}
+    assert out_dir / "feed.xml" in listing and len(listing) < len(feeds)
+    assert {path for path, inode in feeds.items() if path.stat().st_ino != inode} == listing
+
+
 @pytest.mark.parametrize("change", ["add", "delete", "rename"])
 def test_rebuild_after_adding_deleting_or_renaming_equals_a_full_build(corpus, tmp_path, change):
     out_dir = tmp_path / "incremental" / "site"
