@@ -93,10 +93,20 @@ def collect_documents(articles: Sequence[Article], analyses: Mapping[str, Articl
     oldest_first = list(reversed(articles))
     listed = ([items[article.slug] for article in oldest_first] if items is not None
               else list_items(oldest_first, analyses, taxonomy, settings))
-    return [SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
-                           tuple(topic.name for topic in item.topics),
-                           "" if article.source_path in without_body else article.text)
+    return [_document(article, item, "" if article.source_path in without_body else article.text)
             for article, item in zip(oldest_first, listed)]
+
+
+def _document(article: Article, item: ArticleItem, body: str) -> SearchDocument:
+    return SearchDocument(item.out_path, item.title, item.date_text, item.source or "", item.summary,
+                          tuple(topic.name for topic in item.topics), body)
+
+
+def item_record(item: ArticleItem) -> list:
+    """Return the record the index keeps of an article shown as ``item``: SearchDocument.record()
+    of its document, made without the document."""
+    return [item.out_path, item.title, item.date_text, item.source or "", item.summary,
+            [topic.name for topic in item.topics]]
 
 
 def term_weights(document: SearchDocument) -> dict[str, int]:
@@ -214,7 +224,7 @@ class SearchInput(NamedTuple):
     # What each article's weights were made from (its file and content), or None when they
     # were made here from its body: equal identities mean equal weights (postings.py).
     identities: list[str | None]
-    records: list[list]  # SearchDocument.record() of each
+    records: list[list]  # SearchDocument.record() of each (item_record)
     weights: list[PackedWeights | Stored]  # article_weights of each, or kept in the article cache
 
 
@@ -234,13 +244,21 @@ def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnal
         packed = (weights or {}).get(article.source_path)
         if packed is not None and analyses[article.source_path].summary_length == settings.summary_length:
             made[article.source_path] = packed
-    documents = collect_documents(articles, analyses, taxonomy, settings, made, items)
+    oldest_first = list(reversed(articles))
+    listed = ([items[article.slug] for article in oldest_first] if items is not None
+              else list_items(oldest_first, analyses, taxonomy, settings))
     found = SearchInput([], [], [])
-    for document, article in zip(documents, reversed(articles)):  # both oldest first
+    for article, item in zip(oldest_first, listed):
+        # Most weights were made as the files were loaded: the document, body and all, is
+        # made only for the others.
         packed = made.get(article.source_path)
-        found.identities.append(f"{article.source_path}\x00{article.content_hash}" if packed else None)
-        found.records.append(document.record())
-        found.weights.append(packed or PackedWeights.pack(term_weights(document)))
+        if packed is None:
+            found.identities.append(None)
+            found.weights.append(PackedWeights.pack(term_weights(_document(article, item, article.text))))
+        else:
+            found.identities.append(f"{article.source_path}\x00{article.content_hash}")
+            found.weights.append(packed)
+        found.records.append(item_record(item))
     return found
 
 

@@ -12,7 +12,7 @@ from browser import open_page, serve_folder
 from digest.pipeline import build_site
 from digest.analysis import analyse_article
 from digest.search import (FIELD_WEIGHTS, SearchDocument, article_weights, build_postings, collect_documents,
-                           search_terms, split_terms, term_order)
+                           item_record, search_terms, split_terms, term_order)
 from digest.site import plan_site
 from digest.site import Settings
 from synthetic import article_text, write_articles
@@ -82,6 +82,7 @@ def test_documents_show_each_article_as_its_page_lists_it(tagged, taxonomy, summ
         assert (document.title, document.date_text, document.source, document.summary) == (
             item.title, item.date_text, item.source or "", item.summary)
         assert document.topics == tuple(topic.name for topic in item.topics)
+        assert item_record(item) == document.record()  # what the index keeps, made from the item alone
     assert any(document.topics for document in documents)
 
 
