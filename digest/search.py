@@ -90,11 +90,17 @@ def collect_documents(articles: Sequence[Article], analyses: Mapping[str, Articl
     ``without_body`` get an empty body: their weights were made already, and the body is
     only read to make them. ``items`` are site.list_items of the articles, by slug, if made.
     """
+    return [_document(article, item, "" if article.source_path in without_body else article.text)
+            for article, item in _oldest_first(articles, analyses, taxonomy, settings, items)]
+
+
+def _oldest_first(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
+                  settings: Settings, items: Mapping[str, ArticleItem] | None) -> list[tuple[Article, ArticleItem]]:
+    """Return (article, its list item) for ``articles``, which come newest first, oldest first."""
     oldest_first = list(reversed(articles))
     listed = ([items[article.slug] for article in oldest_first] if items is not None
               else list_items(oldest_first, analyses, taxonomy, settings))
-    return [_document(article, item, "" if article.source_path in without_body else article.text)
-            for article, item in zip(oldest_first, listed)]
+    return list(zip(oldest_first, listed))
 
 
 def _document(article: Article, item: ArticleItem, body: str) -> SearchDocument:
@@ -244,11 +250,8 @@ def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnal
         packed = (weights or {}).get(article.source_path)
         if packed is not None and analyses[article.source_path].summary_length == settings.summary_length:
             made[article.source_path] = packed
-    oldest_first = list(reversed(articles))
-    listed = ([items[article.slug] for article in oldest_first] if items is not None
-              else list_items(oldest_first, analyses, taxonomy, settings))
     found = SearchInput([], [], [])
-    for article, item in zip(oldest_first, listed):
+    for article, item in _oldest_first(articles, analyses, taxonomy, settings, items):
         # Most weights were made as the files were loaded: the document, body and all, is
         # made only for the others.
         packed = made.get(article.source_path)
