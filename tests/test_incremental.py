@@ -51,9 +51,44 @@ def full_build(articles: Path, where: Path) -> dict[str, bytes]:
     return tree(out_dir)
 
 
-def test_parallel_build_equals_serial_build(corpus, tmp_path):
+class ArticlesJsonWriters:
+    """Which process wrote articles.json in each build: "a helper" or "the build's process"."""
+
+    def __init__(self, told: Path, expected: str):
+        self.told = told
+        self.expected = expected  # by the test's parameter
+
+    def since_last_asked(self) -> list[str]:
+        said = self.told.read_text().splitlines() if self.told.exists() else []
+        self.told.unlink(missing_ok=True)
+        return said
+
+
+@pytest.fixture(params=["a helper", "the build's process"])
+def articles_json_writers(request, tmp_path, monkeypatch) -> ArticlesJsonWriters:
+    """articles.json is written by a helper process when many of its records are read from
+    the article cache (as in a full build of a large site), and by the build's own process
+    when most of them are the last file's lines (as after an edit): both, in turn."""
+    if request.param == "a helper":
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)
+    told = tmp_path / "articles-json-writers"
+    here = os.getpid()
+    stage = pipeline._stage_articles_json
+
+    def staged(*args):
+        with told.open("a") as stream:
+            stream.write(("the build's process" if os.getpid() == here else "a helper") + "\n")
+        return stage(*args)
+
+    monkeypatch.setattr(pipeline, "_stage_articles_json", staged)
+    return ArticlesJsonWriters(told, request.param)
+
+
+def test_parallel_build_equals_serial_build(corpus, tmp_path, articles_json_writers):
     serial = full_build(corpus, tmp_path / "serial")
+    articles_json_writers.since_last_asked()
     build_site(corpus, tmp_path / "parallel" / "site", workers=2)
+    assert articles_json_writers.since_last_asked() == [articles_json_writers.expected]
     assert tree(tmp_path / "parallel" / "site") == serial
 
 
@@ -103,13 +138,15 @@ def test_page_keys_hold_what_the_rows_of_pairs_and_speakers_show(tagged, taxonom
         assert page_key(replace(person, context=context), "", hashes) != page_key(person, "", hashes), changed
 
 
-def test_rebuild_after_editing_one_article_equals_a_full_build(corpus, tmp_path):
+def test_rebuild_after_editing_one_article_equals_a_full_build(corpus, tmp_path, articles_json_writers):
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir, workers=2)
     edited = corpus / "000_e83fb73f7fee90c4.txt"
     edited.write_text(edited.read_text().replace("Turkey plans to cooperate", "Turkey hopes to cooperate")
                       + "\nKurdish officials in Idlib did not comment.\n")
+    articles_json_writers.since_last_asked()
     report = build_site(corpus, out_dir, workers=2)
+    assert articles_json_writers.since_last_asked() == [articles_json_writers.expected]
     assert report.reloaded == 1 and not report.unchanged
     # Its own page, its date, the lists and topics it is on, its neighbours: not the whole site.
     assert 0 < report.rendered < report.pages / 2
