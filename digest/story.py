@@ -13,8 +13,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import NamedTuple
 from operator import attrgetter
+from typing import NamedTuple
 
 from . import urls
 from .analysis import ArticleAnalysis

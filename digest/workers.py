@@ -144,8 +144,9 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again, or left as it
     is in a reused staging folder that holds it with that key (write.open_staging). Returns the
-    key of every page and how many pages were rendered. ``hashes`` are ArticleHashes(plan.articles). ``meanwhile`` is work for this
-    process before it renders its share (see _shared).
+    key of every page and how many pages were rendered. ``hashes`` are
+    ArticleHashes(plan.articles). ``meanwhile`` is work for this process before it renders
+    its share (see _shared).
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
                 previous_keys=previous_keys, common_key=common_key, hashes=hashes)
@@ -284,10 +285,11 @@ class ArticleHashes:
     def __init__(self, articles: Sequence[Article]):
         by_source_path = {article.source_path: article.content_hash for article in articles}
         by_out_path = {urls.article_path(article.slug): article.content_hash for article in articles}
-        # By type; the other types are added as keys meet them (_token_for).
+
         def entry_token(entry: TopicArticle) -> str:
             return f"entry:{entry.item.out_path}:{by_out_path[entry.item.out_path]}:{entry.position}"
 
+        # By type; the other types are added as keys meet them (_token_for).
         self.tokens: dict[type, Callable[[object], object] | None] = {
             TopicLink: lambda link: f"link:{link.slug}:{link.count}",
             ArticleItem: lambda item: f"item:{item.out_path}:{by_out_path[item.out_path]}",
