@@ -250,14 +250,17 @@ class PageFragments:
 
 # A link without a fragment depends on the page's folder alone, not on the page's own name,
 # so the pages of a folder share it: the navigation, the stylesheet and the topics and dates
-# of cards are linked from page after page. The most recent (folder, out_path)s are kept.
-@lru_cache(maxsize=1 << 16)
+# of cards are linked from page after page. The most recent (folder, out_path)s are kept:
+# few, as pages are rendered folder by folder. Re-rendering every page of 10,000 articles in
+# one process, 4,096 links and 2,048 URLs were found as often as 65,536 of each (1.76 million
+# of 2 million links, 136,000 of 380,000 URLs), and the process's peak was 34 MiB lower.
+@lru_cache(maxsize=1 << 11)
 def _url_from_folder(folder: str, out_path: str) -> str:
     """Return the relative URL of ``out_path`` (without a fragment) from the pages of ``folder``."""
     return urls.relative_url(_any_page(folder), out_path)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _link_from_folder(folder: str, out_path: str) -> str:
     """Return _url_from_folder(folder, out_path), escaped for an attribute."""
     return _escape(_url_from_folder(folder, out_path))
