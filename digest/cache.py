@@ -29,7 +29,7 @@ from .processes import is_running
 from .search import PackedWeights
 from .stored import Stored, StoredFile, contents
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 RACY_NS = 2_000_000_000  # a file changed this close to a cache write may not show it in its mtime
 
 
@@ -156,7 +156,7 @@ class ArticleCache:
                 end = stream.seek(-8, os.SEEK_END)
                 stream.seek(int.from_bytes(stream.read(8), "little"))
                 unpickler = pickle.Unpickler(stream)
-                unpickler.persistent_load = lambda place: Stored(stored_file, *place)
+                unpickler.persistent_load = functools.partial(Stored, stored_file)
                 with collector_paused():
                     kept = unpickler.load()
                 if stream.tell() != end:
@@ -298,7 +298,7 @@ class _ShardWriter:
         if type(value) is Stored and value.file is self.file:
             return value
         data = contents(value)
-        stored = Stored(self.file, self.position, len(data))
+        stored = Stored.at(self.file, self.position, len(data))
         self.stream.write(data)
         self.position += len(data)
         return stored
@@ -335,10 +335,10 @@ def _remove_abandoned_shards(folder: Path) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _place_in_shard(value: object) -> tuple[int, int] | None:
+def _place_in_shard(value: object) -> int | None:
     # Every Stored in a shard's entries lies in that shard's file: where.
     if type(value) is Stored:
-        return value.offset, value.length
+        return value.place
     return None
 
 

@@ -17,7 +17,7 @@ from . import urls
 from .kept import UNREADABLE, keep, read_kept
 from .model import Article, Taxonomy
 from .quotes import Quotation, extract_quotations
-from .stored import Stored, StoredFile, contents
+from .stored import Stored, StoredFile, contents, place_of
 
 SCHEMA = "digest-articles/2"
 LAYOUT_FORMAT = 2  # of what KeptRecords keeps
@@ -79,11 +79,11 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
         length = record.length if type(record) is Stored else len(record)
         if line is not None:
             if run is not None and run.file is line.file and run.offset + run.length == line.offset:
-                run = Stored(run.file, run.offset, run.length + line.length)
+                run = Stored.at(run.file, run.offset, run.length + line.length)
             else:
                 if run is not None:
                     yield run
-                run = Stored(line.file, line.offset, line.length)
+                run = Stored.at(line.file, line.offset, line.length)
         else:
             if run is not None:
                 yield run
@@ -116,11 +116,11 @@ class KeptLine(Stored):
     __slots__ = ("keys_length",)
 
     def __init__(self, file: StoredFile, offset: int, length: int, keys_length: int):
-        super().__init__(file, offset, length)
+        super().__init__(file, place_of(offset, length))
         self.keys_length = keys_length
 
     def record(self) -> Stored:
-        return Stored(self.file, self.offset + self.keys_length, self.length - self.keys_length)
+        return Stored.at(self.file, self.offset + self.keys_length, self.length - self.keys_length)
 
 
 class KeptRecords:

@@ -47,7 +47,7 @@ def test_stored_values_sent_to_another_process_read_the_same_bytes(tmp_path):
     path = tmp_path / "shard"
     path.write_bytes(b"0123456789")
     stored_file = StoredFile(os.open(path, os.O_RDONLY), str(path))
-    values = [Stored(stored_file, 2, 3), b"as it is", Stored(stored_file, 7, 3)]
+    values = [Stored.at(stored_file, 2, 3), b"as it is", Stored.at(stored_file, 7, 3)]
     helper = Helper(lambda conversation: [value.read() if type(value) is Stored else value
                                           for value in receive(conversation.receive())[0]])
     helper.send(send(values))
@@ -59,7 +59,7 @@ def test_a_file_replaced_after_its_values_were_sent_is_refused(tmp_path):
     path = tmp_path / "shard"
     path.write_bytes(b"0123456789")
     stored_file = StoredFile(os.open(path, os.O_RDONLY), str(path))
-    sent = send([Stored(stored_file, 0, 4)])
+    sent = send([Stored.at(stored_file, 0, 4)])
     replacement = tmp_path / "new"
     replacement.write_bytes(b"abcdefghij")
     replacement.replace(path)

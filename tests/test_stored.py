@@ -136,6 +136,18 @@ def test_a_stored_value_is_never_pickled(loaded, cache):
         pickle.dumps(kept[0].record)
 
 
+def test_a_stored_value_keeps_its_offset_and_length_whatever_their_size(tmp_path):
+    # Both are packed in one int: a large site's articles.json runs past 4 GiB, and one run of
+    # its lines can be most of it.
+    file = StoredFile(-1, str(tmp_path / "never-opened"))
+    for offset, length in [(0, 0), (1, 255), (5 << 32, 3 << 30), (1 << 45, (1 << 40) - 1)]:
+        value = Stored.at(file, offset, length)
+        assert (value.offset, value.length) == (offset, length)
+    for offset, length in [(0, 1 << 40), (-1, 3), (3, -1)]:
+        with pytest.raises(ValueError, match="can be kept apart"):
+            Stored.at(file, offset, length)
+
+
 def test_a_file_staged_from_kept_parts_holds_their_bytes(loaded, cache, tmp_path):
     # articles.json is written so, its records read back from the cache as it is written.
     records = [file.record for file in cache.save(loaded)]
@@ -159,11 +171,11 @@ def test_large_parts_are_copied_file_to_file_with_the_same_bytes(tmp_path, monke
         monkeypatch.setattr(os, "copy_file_range", unsupported)
     file = StoredFile(os.open(source, os.O_RDONLY), str(source))
     try:
-        parts = [b"{", Stored(file, 5, len(data) - 10), b",", Stored(file, 1, 2), b"}"]
+        parts = [b"{", Stored.at(file, 5, len(data) - 10), b",", Stored.at(file, 1, 2), b"}"]
         stage_file(tmp_path / "site", "all.json", iter(parts))
         assert (tmp_path / "site" / "all.json").read_bytes() == b"{" + data[5:-5] + b"," + data[1:3] + b"}"
         with pytest.raises(OSError, match="cut short"):
-            stage_file(tmp_path / "site", "short.json", iter([Stored(file, len(data) - (2 << 20), 4 << 20)]))
+            stage_file(tmp_path / "site", "short.json", iter([Stored.at(file, len(data) - (2 << 20), 4 << 20)]))
     finally:
         file.close()
 
