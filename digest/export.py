@@ -63,39 +63,42 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     position = len(opening)
     known = quotations or {}
     made = records or {}
-    run: Stored | None = None  # lines taken whole from the previous file, next to each other there
+    # A run of lines taken whole from the previous file, next to each other there: its bytes
+    # from run_start to run_end in run_file.
+    run_file: StoredFile | None = None
+    run_start = run_end = 0
     separator = b"\n"
     for article in articles:
         keys = b"%s{\"slug\":%s,\"page\":%s," % (
             separator, _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode())
         record = made.get(article.source_path) or article_record(article, taxonomy, known.get(article.slug))
-        line = None
-        if type(record) is KeptLine:
+        if type(record) is KeptLine and record.keys_length == len(keys):
             # Its slug is the article's (KeptRecords.find): the same separator (told apart by
             # its length) makes it the same line.
-            line, record = record, record.record()
-            if line.keys_length != len(keys):
-                line = None
-        length = record.length if type(record) is Stored else len(record)
-        if line is not None:
-            if run is not None and run.file is line.file and run.offset + run.length == line.offset:
-                run = Stored.at(run.file, run.offset, run.length + line.length)
+            line = record
+            start, line_length = line.offset, line.length
+            length = line_length - line.keys_length
+            if run_file is line.file and run_end == start:
+                run_end = start + line_length
             else:
-                if run is not None:
-                    yield run
-                run = Stored.at(line.file, line.offset, line.length)
+                if run_file is not None:
+                    yield Stored.at(run_file, run_start, run_end - run_start)
+                run_file, run_start, run_end = line.file, start, start + line_length
         else:
-            if run is not None:
-                yield run
-                run = None
+            if type(record) is KeptLine:
+                record = record.record()
+            length = record.length if type(record) is Stored else len(record)
+            if run_file is not None:
+                yield Stored.at(run_file, run_start, run_end - run_start)
+                run_file = None
             yield keys
             yield record
         if layout is not None:
             layout[article.source_path] = Placed(article.content_hash, article.slug, position, len(keys), length)
         position += len(keys) + length
         separator = b",\n"
-    if run is not None:
-        yield run
+    if run_file is not None:
+        yield Stored.at(run_file, run_start, run_end - run_start)
     yield b"\n]}\n"
 
 
