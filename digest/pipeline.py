@@ -173,7 +173,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         previous = None
     if _is_up_to_date(previous, inputs, statuses, out_dir, present):
         return _unchanged_report(previous, out_dir, time.perf_counter() - started)
-    del present  # every file of the site: 50 MiB at 100,000 articles, held until the build ends
+    del present  # every file of the site, 50 MiB at 100,000 articles: needed by the check alone
 
     parallel = (workers or available_workers()) > 1 and (workers is not None or len(paths) >= PARALLEL_MIN_PAGES)
     search_kept = cache_dir / "search.pickle"

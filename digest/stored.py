@@ -41,7 +41,8 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 # Where a Stored value lies, its offset and length, packed in one int: a build of 100,000
-# articles holds a million and a half of them, and two ints took 28 bytes more each.
+# articles holds a million and a half of them, and two ints and a slot took about 30 bytes
+# more each.
 _LENGTH_BITS = 40  # lengths up to a terabyte
 _LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 
