@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import NamedTuple
@@ -47,7 +47,7 @@ class SpeakerLink:
 
     def without_totals(self) -> SpeakerLink:
         """Return the link without its counts, for numbered pages (see TopicLink.without_totals)."""
-        return replace(self, quotations=None, articles=None, actor=self.actor.without_totals() if self.actor else None)
+        return SpeakerLink(self.name, self.out_path, self.actor.without_totals() if self.actor else None, None, None)
 
 
 # Voices records hold whole analyses rather than the quotations in them: pages are told apart
@@ -156,7 +156,7 @@ class SourceLink:
 
     def without_totals(self) -> SourceLink:
         """Return the link without its count, for numbered pages (see TopicLink.without_totals)."""
-        return replace(self, count=None)
+        return SourceLink(self.name, self.out_path, None)
 
 
 @dataclass(frozen=True)
@@ -231,17 +231,21 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
     """
     places = tuple(topic_links[topic.slug] for topic in taxonomy.places)
     both: dict[tuple[str, str], list[PairEntry]] = {}
+    new_entry = tuple.__new__  # a PairEntry in one C call, as site.topic_entries makes its entries
     for article in ordered:
         mine = shown[article.slug]
         actors = [entry for entry in mine if entry.link.kind == "actor"]
+        if not actors:
+            continue
         places_here = [entry for entry in mine if entry.link.kind == "place"]
         for actor in actors:
+            actor_slug = actor.link.slug
             for place in places_here:
-                pair = (actor.link.slug, place.link.slug)
+                pair = (actor_slug, place.link.slug)
                 if pair in both:
-                    both[pair].append(PairEntry(actor, place))
+                    both[pair].append(new_entry(PairEntry, (actor, place)))
                 else:
-                    both[pair] = [PairEntry(actor, place)]
+                    both[pair] = [new_entry(PairEntry, (actor, place))]
     fullest = max((len(found) for found in both.values()), default=0)
     pages, rows = [], []
     for actor in taxonomy.actors:
@@ -253,12 +257,12 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
             cells.append(MatrixCell(place, len(found), out_path, level))
             if found:
                 link = topic_links[actor.slug]
+                bare_link, bare_place = link.without_totals(), place.without_totals()
                 numbered = partial(urls.pair_page_path, actor.slug, place.slug)
                 for part in paginate(found, page_size, out_path, numbered):
                     title = f"{link.name} × {place.name}" + _page_number(part.pager)
                     context = (PairContext(link, place, part.items, len(found), part.pager) if _is_front(part)
-                               else PairContext(link.without_totals(), place.without_totals(), part.items, None,
-                                                part.pager))
+                               else PairContext(bare_link, bare_place, part.items, None, part.pager))
                     pages.append(Page(part.out_path, "pair.html", title, context,
                                       f"the pair '{actor.slug}' × '{place.slug}'" + _page_number(part.pager)))
         rows.append(MatrixRow(topic_links[actor.slug], tuple(cells)))
@@ -304,16 +308,17 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
     said: dict[str, list[QuotedIn]] = {}  # by speaker slug, newest article first
     counts: dict[str, int] = {}  # quotations, by speaker slug
     unknown = []
+    new_quoted = tuple.__new__  # a QuotedIn in one C call
     for article in ordered:
         analysis, item = analysed[article.slug], items[article.slug]
         for position, (speaker, count) in enumerate(analysis.voices):
             if speaker.slug in said:
-                said[speaker.slug].append(QuotedIn(item, analysis, position))
+                said[speaker.slug].append(new_quoted(QuotedIn, (item, analysis, position)))
                 counts[speaker.slug] += count
             else:
                 # Two spellings of a name the taxonomy does not list can give one slug: one page.
                 speakers[speaker.slug] = speaker
-                said[speaker.slug] = [QuotedIn(item, analysis, position)]
+                said[speaker.slug] = [new_quoted(QuotedIn, (item, analysis, position))]
                 counts[speaker.slug] = count
         if analysis.unattributed_count:
             unknown.append((item, analysis))
@@ -324,9 +329,10 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
         link = SpeakerLink(speaker.name, out_path, topic_links.get(speaker.actor) if speaker.actor else None,
                            counts[slug], len(said[slug]))
         links.append(link)
+        bare = link.without_totals()
         for part in paginate(said[slug], page_size, out_path, partial(urls.speaker_page_path, slug)):
             pages.append(Page(part.out_path, "person.html", speaker.name + _page_number(part.pager),
-                              PersonContext(link if _is_front(part) else link.without_totals(), part.items, part.pager),
+                              PersonContext(link if _is_front(part) else bare, part.items, part.pager),
                               f"the speaker {speaker.name!r}" + _page_number(part.pager)))
     links.sort(key=lambda link: (-link.quotations, link.name))
     voices = VoicesContext(tuple(links), tuple(unknown[:page_size]), len(unknown))
@@ -349,11 +355,11 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
     for name in sorted(by_source, key=lambda name: (name.casefold(), name)):
         link = SourceLink(name, urls.source_path(slugs[name]), len(by_source[name]))
         links.append(link)
+        bare = link.without_totals()
         numbered = partial(urls.source_page_path, slugs[name])
         for part in paginate(by_source[name], page_size, link.out_path, numbered):
             pages.append(Page(part.out_path, "source.html", name + _page_number(part.pager),
-                              SourceContext(link if _is_front(part) else link.without_totals(), part.items,
-                                            part.pager),
+                              SourceContext(link if _is_front(part) else bare, part.items, part.pager),
                               f"the source {name!r}" + _page_number(part.pager)))
     unknown = [items[article.slug] for article in ordered if not article.source]
     unknown_link = SourceLink("Source not known", urls.source_path(UNKNOWN_SOURCE), len(unknown)) if unknown else None
