@@ -201,6 +201,10 @@ class ArticleCache:
             return replace(entry, status=status)
         return None
 
+    def entry(self, source_path: str) -> LoadedFile | None:
+        """Return what the cache holds for the file, changed since or not."""
+        return self.entries.get(source_path)
+
     def write_shard(self, shard: int, entries: Iterable[LoadedFile]) -> None:
         """Write shard ``shard`` anew, to keep ``entries``: each one's bytes apart are written as
         it comes, so that an iterator that loads the files never holds all their bytes.

@@ -41,6 +41,7 @@ from .sitemap import render_sitemap
 from .stored import Stored, receive, send
 from .tag import compile_matcher
 from .taxonomy import load_taxonomy
+from .unchanged import articles_key, find_edits, unchanged_pages
 from .workers import (PARALLEL_MIN_FILES, PARALLEL_MIN_PAGES, ArticleHashes, Conversation, Helper, available_workers,
                       load_files, render_pages, value_key)
 from .write import (
@@ -194,6 +195,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         if hit is not None:
             loaded[path] = hit
     to_load = [path for path in paths if path not in loaded]
+    # The cache's entries for the files loaded again: the files as the last build read them,
+    # which tell what an edit changed (unchanged.py). Not kept after many edits, which
+    # would gain little from them.
+    reloading = set(to_load) if len(to_load) * 10 <= len(paths) else set()
+    before = {source_path: cache.entry(source_path) for source_path, path in found if path in reloading}
     matcher = compile_matcher(taxonomy)
     reloaded = len(to_load)
     progress("load", 0, reloaded)
@@ -215,14 +221,16 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
 
     ordered = newest_first(articles)
     # The files that are not pages follow from the articles and the common inputs alone.
-    others_key = fingerprint(inputs_common, [(article.source_path, article.slug, article.content_hash)
-                                             for article in ordered])
+    others_key = articles_key(inputs_common, ordered)
     take_over = previous is not None and previous.get("others_key") == others_key
     # Made before the workers fork: made after, each record counted into them would copy the
     # page of memory it is on, shared with the workers until then.
     weights = {file.source_path: file.weights for file in files if file.weights}
     records = {file.source_path: file.record for file in files if file.record}
     analyses = {file.source_path: file.analysis for file in files if file.analysis is not None}
+    edits = (find_edits(previous.get("others_key"), others_key, inputs_common, ordered, analyses, before)
+             if previous else None)
+    del before
     # Unchanged records are read back from the previous site's articles.json rather than from the cache.
     kept_records = KeptRecords(cache_dir / "articles-json.pickle", cache.key)
     previous_manifest = previous.get("manifest") if previous else None
@@ -317,18 +325,23 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             environment.get_template(name)  # compiled once, before the workers fork
         page_paths = [page.out_path for page in plan.pages]
         make_folders(staging.folder, page_paths)
-        render_workers = workers or (available_workers() if len(plan.pages) >= PARALLEL_MIN_PAGES else 1)
         # Everything a page's HTML depends on besides its own context.
         common_key = fingerprint(inputs_common, [(label, target) for label, target in navigation(plan)],
                                  settings.site_title)
         previous_keys = previous.get("page_keys", {}) if previous else {}
+        # After an edit, the pages it cannot have changed keep their keys without making them.
+        known = (unchanged_pages(plan.pages, edits, previous_keys)
+                 if edits is not None and previous.get("pages_key") == common_key else {})
+        # Forking a worker to key and render a few dozen pages would cost more than it saves.
+        render_workers = workers or (available_workers() if len(plan.pages) - len(known) >= PARALLEL_MIN_PAGES
+                                     else 1)
         hashes = ArticleHashes(plan.articles)
         # Before the workers fork: after, going through every article would copy each page
         # of memory it touched, shared with them until then.
         feeds = plan_feeds(ordered, items, taxonomy, settings)
         progress("write", 0, len(plan.pages))
         page_keys, rendered = render_pages(
-            plan.pages, environment, plan, settings.site_title, staging, previous_keys, common_key, hashes,
+            plan.pages, environment, plan, settings.site_title, staging, previous_keys, known, common_key, hashes,
             render_workers,
             on_done=lambda done: progress("write", done, len(plan.pages)), meanwhile=write_other_files)
         if writer is not None:

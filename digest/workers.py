@@ -137,19 +137,21 @@ def as_kept(article: Article, slug: str) -> Article:
 
 
 def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
-                 common_key: str, hashes: ArticleHashes, workers: int, on_done: Callable[[int], None] = lambda done: None,
+                 known: Mapping[str, str], common_key: str, hashes: ArticleHashes, workers: int,
+                 on_done: Callable[[int], None] = lambda done: None,
                  meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
     """Write every page into the staging folder, using ``workers`` processes.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again, or left as it
-    is in a reused staging folder that holds it with that key (write.open_staging). Returns the
-    key of every page and how many pages were rendered. ``hashes`` are
-    ArticleHashes(plan.articles). ``meanwhile`` is work for this process before it renders
-    its share (see _shared).
+    is in a reused staging folder that holds it with that key (write.open_staging). ``known``
+    are the keys of pages known to be unchanged (unchanged.unchanged_pages), which are not
+    made again. Returns the key of every page and how many pages were rendered. ``hashes``
+    are ArticleHashes(plan.articles). ``meanwhile`` is work for this process before it
+    renders its share (see _shared).
     """
     _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
-                previous_keys=previous_keys, common_key=common_key, hashes=hashes)
+                previous_keys=previous_keys, known=known, common_key=common_key, hashes=hashes)
     chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
     done = 0
 
@@ -167,13 +169,13 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
 
 
 def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
-    pages, staging, previous_keys = _job["pages"], _job["staging"], _job["previous_keys"]
+    pages, staging, previous_keys, known = _job["pages"], _job["staging"], _job["previous_keys"], _job["known"]
     held = staging.held
     keys: dict[str, str] = {}
     rendered = 0
     for index in indices:
         page = pages[index]
-        key = page_key(page, _job["common_key"], _job["hashes"])
+        key = known.get(page.out_path) or page_key(page, _job["common_key"], _job["hashes"])
         keys[page.out_path] = key
         if held.get(page.out_path) == key:
             continue  # the reused staging folder holds this very page
