@@ -332,9 +332,11 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         # After an edit, the pages it cannot have changed keep their keys without making them.
         known = (unchanged_pages(plan.pages, edits, previous_keys)
                  if edits is not None and previous.get("pages_key") == common_key else {})
-        # Forking a worker to key and render a few dozen pages would cost more than it saves.
-        render_workers = workers or (available_workers() if len(plan.pages) - len(known) >= PARALLEL_MIN_PAGES
-                                     else 1)
+        # Forking a worker to key, render or link a few dozen pages would cost more than it
+        # saves; without a kept site, every page is linked from the live one.
+        held = staging.held
+        work = sum(1 for page in plan.pages if held.get(page.out_path, "") != known.get(page.out_path))
+        render_workers = workers or (available_workers() if work >= PARALLEL_MIN_PAGES else 1)
         hashes = ArticleHashes(plan.articles)
         # Before the workers fork: after, going through every article would copy each page
         # of memory it touched, shared with them until then.
