@@ -6,7 +6,7 @@ import gc
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -334,9 +334,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                  if edits is not None and previous.get("pages_key") == common_key else {})
         # Forking a worker to key, render or link a few dozen pages would cost more than it
         # saves; without a kept site, every page is linked from the live one.
-        held = staging.held
-        work = sum(1 for page in plan.pages if held.get(page.out_path, "") != known.get(page.out_path))
-        render_workers = workers or (available_workers() if work >= PARALLEL_MIN_PAGES else 1)
+        render_workers = workers or (available_workers() if _pages_to_do(plan.pages, staging.held, known)
+                                     >= PARALLEL_MIN_PAGES else 1)
         hashes = ArticleHashes(plan.articles)
         # Before the workers fork: after, going through every article would copy each page
         # of memory it touched, shared with them until then.
@@ -479,6 +478,12 @@ def _take_over(staging, out_paths: list[str]) -> bool:
             return False
         taken.append(out_path)
     return True
+
+
+def _pages_to_do(pages, held: Mapping[str, str], known: Mapping[str, str]) -> int:
+    """Return how many ``pages`` must be keyed, rendered or linked: all but those whose
+    ``known`` key a reused staging folder ``held`` already."""
+    return sum(1 for page in pages if held.get(page.out_path, "") != known.get(page.out_path))
 
 
 def _template_cache(folder: Path, code: str) -> Path:
