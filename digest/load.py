@@ -471,7 +471,7 @@ def assign_slugs(articles: list[Article], wanted: list[str] | None = None) -> li
         if slug in claimed:
             slug = _suffixed_slug(slug, article.source_path, claimed)
         claimed.add(slug)
-        result.append(article if article.slug == slug else replace(article, slug=slug))
+        result.append(article if article.slug == slug else article.with_slug(slug))
     return result
 
 

@@ -250,6 +250,16 @@ def test_colliding_titles_get_distinct_stable_slugs(tmp_path):
     assert len(set(first)) == 3 and first[0] == "same-headline"
 
 
+def test_an_article_with_a_new_slug_is_the_one_replace_makes_and_leaves_the_first_as_it_was(tmp_path):
+    (tmp_path / "a.txt").write_text("Same headline\n\nSome text here.\n")
+    article = load_articles(tmp_path).articles[0]
+    renamed = article.with_slug("same-headline-1a2b3c")
+    assert renamed == replace(article, slug="same-headline-1a2b3c")
+    assert article.slug == "same-headline"
+    with pytest.raises(AttributeError):
+        renamed.slug = "another"  # frozen, as the record it was copied from
+
+
 def test_slugs_made_where_the_files_were_loaded_give_the_same_slugs(tmp_path):
     for name, title in [("a.txt", "Same headline"), ("b.txt", "Same headline"), ("c.txt", "Another")]:
         (tmp_path / name).write_text(f"{title}\n\nSome text here.\n")
