@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from . import __version__, stored, urls
 from .fragments import PageFragments
-from .site import Page, Settings, SitePlan
+from .site import Page, Settings
 
 
 def _default_templates_dir() -> Path:
@@ -89,27 +89,27 @@ def _link(context, to_path: str) -> str:
     return urls.relative_url(context["page"].out_path, to_path)
 
 
-def navigation(plan: SitePlan) -> tuple[tuple[str, str], ...]:
-    """Return (label, out_path) for the links every page carries."""
+def navigation(has_undated: bool) -> tuple[tuple[str, str], ...]:
+    """Return (label, out_path) for the links every page carries; the Undated page's when ``has_undated``."""
     links = [("Home", urls.INDEX), ("Topics", urls.TOPICS), ("Archive", urls.ARCHIVE)]
     links += [("Timeline", urls.TIMELINE), ("Actors × places", urls.MATRIX), ("Voices", urls.VOICES),
               ("Sources", urls.SOURCES)]
-    if plan.has_undated:
+    if has_undated:
         links.append(("Undated", urls.UNDATED))
     # A link as well as the search box, so that the page can be found without a form.
     links.append(("Search", urls.SEARCH))
     return tuple(links)
 
 
-def render_page(environment: Environment, page: Page, plan: SitePlan, site_title: str) -> str:
-    """Return the HTML of one page."""
+def render_page(environment: Environment, page: Page, nav: tuple[tuple[str, str], ...], site_title: str) -> str:
+    """Return the HTML of one page; ``nav`` is the site's navigation()."""
     template = environment.get_template(page.template)
     fragments = PageFragments(page.out_path)
     return template.render(
         page=page,
         ctx=page.context,
         site_title=site_title,
-        nav=navigation(plan),
+        nav=nav,
         stylesheet=urls.STYLESHEET,
         favicon=urls.FAVICON,
         body_html=Markup(stored.text(page.context.article.body_html)) if page.template == "article.html" else "",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
@@ -397,7 +397,7 @@ class Page:
     out_path: str  # POSIX, relative to the site root, ends in .html
     template: str
     title: str
-    context: object  # one of the *Context records above
+    context: object  # one of the *Context records above; None for a page taken from the last build
     origin: str  # what asked for this page, named when two pages claim one out_path
 
 
@@ -428,37 +428,81 @@ def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
     are list_items of the articles, by slug, for a caller that made them already.
     """
     with collector_paused():
-        return _plan_site(articles, taxonomy, settings, analyses or {}, rank, items)
+        inputs = plan_inputs(newest_first(articles), taxonomy, settings, analyses, items)
+        choices = rank(list(inputs.ordered), settings.related_count)
+        pages = plan_articles_and_dates(inputs, choices) + plan_topics_and_story(inputs)
+        check_collisions(pages)
+        return SitePlan(tuple(pages), tuple(inputs.ordered), inputs.has_undated,
+                        {article.source_path: inputs.analysed[article.slug] for article in inputs.ordered})
 
 
-def _plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
-               known: Mapping[str, ArticleAnalysis],
-               rank: Callable[[list[Article], int], list[list[Choice]]],
-               made_items: Mapping[str, ArticleItem] | None) -> SitePlan:
+@dataclass(frozen=True)
+class PlanInputs:
+    """What the pages of the site are planned from (plan_articles_and_dates, plan_topics_and_story).
+
+    Made before the pages, so that a build knows what they all show (render.navigation)
+    before it plans them, and which it need not plan (unchanged.unchanged_articles).
+    """
+
+    ordered: Sequence[Article]  # newest first, undated last (newest_first)
+    taxonomy: Taxonomy
+    settings: Settings
+    analysed: Mapping[str, ArticleAnalysis]  # by slug
+    items: Mapping[str, ArticleItem]  # by slug
+    listed: tuple[ArticleItem, ...]  # the items, newest first
+
+    @property
+    def has_undated(self) -> bool:
+        return bool(self.ordered) and self.ordered[-1].date is None
+
+
+def plan_inputs(ordered: Sequence[Article], taxonomy: Taxonomy, settings: Settings,
+                analyses: Mapping[str, ArticleAnalysis] | None = None,
+                items: Mapping[str, ArticleItem] | None = None) -> PlanInputs:
+    """Return what the plan of ``ordered``, articles newest first (newest_first), is made from.
+
+    ``analyses`` and ``items`` are as plan_site takes them.
+    """
+    known = analyses or {}
+    analysed = {article.slug: known.get(article.source_path) or
+                analyse_article(article, taxonomy, settings.summary_length) for article in ordered}
+    if items is None:
+        make_item = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
+        items = {article.slug: make_item(article, analysed[article.slug]) for article in ordered}
+    return PlanInputs(ordered, taxonomy, settings, analysed, items, tuple([items[article.slug] for article in ordered]))
+
+
+def plan_articles_and_dates(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
+                            unplanned: Container[str] = frozenset()) -> list[Page]:
+    """Return the index, the article pages, the archive with its dates, and the search page.
+
+    ``choices`` are rank_related of the articles, with related_count of the settings. The
+    pages of the articles whose slugs are ``unplanned`` are given without a context (None),
+    for a caller that has them from the last build (unchanged.unchanged_articles).
+    """
+    ordered, settings, items = inputs.ordered, inputs.settings, inputs.items
+    link = _ItemMaker({topic.slug: topic for topic in inputs.taxonomy.topics}, settings).link
+    pages = plan_index_pages(inputs.listed, settings)
+    related = _related_items(ordered, items, link, choices, unplanned)
+    pages += plan_article_pages(ordered, items, inputs.analysed, related, unplanned)
+    pages += plan_archive_pages(ordered, items)
+    pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
+        inputs.listed[:settings.page_size], urls.root_prefix(urls.SEARCH), urls.SEARCH_INDEX, urls.SEARCH_SCRIPT,
+    ), "the search page"))
+    return pages
+
+
+def plan_topics_and_story(inputs: PlanInputs) -> list[Page]:
+    """Return the topic pages with their overview, and the story views' pages (story.py)."""
     # story builds on this module's records: imported here to keep one direction between the modules
     from .story import plan_story
 
-    ordered = newest_first(articles)
-    analysed = {article.slug: known.get(article.source_path) or
-                analyse_article(article, taxonomy, settings.summary_length) for article in ordered}
-    make_item = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
-    items = (dict(made_items) if made_items is not None else
-             {article.slug: make_item(article, analysed[article.slug]) for article in ordered})
-    listed = tuple(items[article.slug] for article in ordered)
+    ordered, taxonomy, settings, items, analysed = (inputs.ordered, inputs.taxonomy, inputs.settings, inputs.items,
+                                                    inputs.analysed)
     shown, entries, aliases = topic_entries(ordered, taxonomy, items, analysed)
     topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
     story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, settings.page_size)
-    pages = plan_index_pages(listed, settings)
-    pages += plan_article_pages(ordered, items, analysed, _related_items(ordered, items, settings, make_item.link, rank))
-    pages += plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.timelines)
-    pages += plan_archive_pages(ordered, items)
-    pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
-        listed[:settings.page_size], urls.root_prefix(urls.SEARCH), urls.SEARCH_INDEX, urls.SEARCH_SCRIPT,
-    ), "the search page"))
-    pages += story.pages
-    check_collisions(pages)
-    return SitePlan(tuple(pages), tuple(ordered), any(article.date is None for article in ordered),
-                    {article.source_path: analysed[article.slug] for article in ordered})
+    return plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.timelines) + story.pages
 
 
 Listed = TypeVar("Listed")
@@ -583,15 +627,18 @@ def _topic_link(topic: Topic, count: int) -> TopicLink:
     return TopicLink(topic.name, topic.slug, topic.kind, urls.topic_path(topic.slug), count)
 
 
-def _related_items(ordered: list[Article], items: dict[str, ArticleItem], settings: Settings,
-                   link: Callable[[str, int], TopicLink],
-                   rank: Callable[[list[Article], int], list[list[Choice]]]) -> dict[str, tuple[RelatedItem, ...]]:
-    """Return each article's related articles (related.py) as its page lists them, by slug."""
+def _related_items(ordered: Sequence[Article], items: Mapping[str, ArticleItem], link: Callable[[str, int], TopicLink],
+                   choices: Sequence[Sequence[Choice]],
+                   unplanned: Container[str] = frozenset()) -> dict[str, tuple[RelatedItem, ...]]:
+    """Return each article's related articles, ``choices`` (related.py), as its page lists
+    them, by slug; but those of the ``unplanned``."""
     shared_links: dict[tuple[tuple[str, int], ...], tuple[TopicLink, ...]] = {}
     listed = [items[article.slug] for article in ordered]
     new_related = tuple.__new__  # a RelatedItem in one C call, as topic_entries makes its entries
     related = {}
-    for article, chosen in zip(ordered, rank(ordered, settings.related_count)):
+    for article, chosen in zip(ordered, choices):
+        if article.slug in unplanned:
+            continue
         found = []
         for other, _, shared in chosen:
             links = shared_links.get(shared)
@@ -602,15 +649,19 @@ def _related_items(ordered: list[Article], items: dict[str, ArticleItem], settin
     return related
 
 
-def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], analysed: Mapping[str, ArticleAnalysis],
-                       related: Mapping[str, tuple[RelatedItem, ...]]) -> list[Page]:
+def plan_article_pages(ordered: Sequence[Article], items: Mapping[str, ArticleItem],
+                       analysed: Mapping[str, ArticleAnalysis], related: Mapping[str, tuple[RelatedItem, ...]],
+                       unplanned: Container[str] = frozenset()) -> list[Page]:
+    """Return each article's page; those of the ``unplanned`` (slugs) without a context."""
     pages = []
-    # Reading order is oldest to newest; undated articles come after every dated one.
-    chronological = [article for article in reversed(ordered) if article.date] + [a for a in ordered if not a.date]
+    chronological = reading_order(ordered)
     for position, article in enumerate(chronological):
+        item = items[article.slug]
+        if article.slug in unplanned:
+            pages.append(Page(item.out_path, "article.html", article.title, None, f"article {article.source_path}"))
+            continue
         previous = chronological[position - 1] if position > 0 else None
         following = chronological[position + 1] if position + 1 < len(chronological) else None
-        item = items[article.slug]
         context = ArticleContext(
             article=article,
             item=item,
@@ -621,6 +672,12 @@ def plan_article_pages(ordered: list[Article], items: dict[str, ArticleItem], an
         )
         pages.append(Page(item.out_path, "article.html", article.title, context, f"article {article.source_path}"))
     return pages
+
+
+def reading_order(ordered: Sequence[Article]) -> list[Article]:
+    """Return the articles in the order their pages link them, from ``ordered`` (newest_first):
+    oldest to newest, then the undated ones."""
+    return [article for article in reversed(ordered) if article.date] + [a for a in ordered if not a.date]
 
 
 def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entries: dict[str, list[TopicArticle]],

@@ -10,17 +10,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from . import urls
-from .site import Settings, SitePlan
+from .site import Settings
 
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000  # the protocol's limit for one sitemap file
 
 
-def render_sitemap(plan: SitePlan, settings: Settings) -> Iterator[tuple[str, bytes]]:
-    """Yield sitemap.xml (and its parts, on a huge site) and robots.txt when ``settings.site_url`` is set."""
+def render_sitemap(out_paths: list[str], settings: Settings) -> Iterator[tuple[str, bytes]]:
+    """Yield sitemap.xml listing the pages at ``out_paths`` (and its parts, on a huge site) and
+    robots.txt, when ``settings.site_url`` is set."""
     if settings.site_url is None:
         return
-    yield from sitemap_files([page.out_path for page in plan.pages], settings.site_url)
+    yield from sitemap_files(out_paths, settings.site_url)
     yield urls.ROBOTS, robots_txt(settings.site_url)
 
 

@@ -23,7 +23,7 @@ unless a build that did not finish wrote them, which the digest then tells.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -31,8 +31,8 @@ from . import urls
 from .analysis import ArticleAnalysis
 from .cache import LoadedFile
 from .model import Article
-from .related import mention_level
-from .site import ArticleContext, ListContext, Page, Pager, TopicContext
+from .related import Choice, mention_level
+from .site import ArticleContext, ListContext, Page, Pager, TopicContext, reading_order
 from .story import PairContext, PersonContext, SourceContext
 
 
@@ -54,7 +54,8 @@ def articles_key(inputs_common: str, ordered: Iterable[Article], hashes: Mapping
 class Edits:
     """What an edit of a few articles touches: their pages, their topics, their speakers."""
 
-    articles: frozenset[str]  # the out_paths of the edited articles' pages
+    slugs: frozenset[str]  # the edited articles'
+    articles: frozenset[str]  # the out_paths of their pages
     topics: frozenset[str]  # the slugs of their topics
     speakers: frozenset[str]  # the out_paths of the speakers they quote, or quoted
     # Of those, the speakers whose list of articles, or name, an edit may have changed: the
@@ -77,7 +78,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items()}
     if (articles_key(inputs_common, ordered, old_hashes) if old_hashes else current_key) != previous_key:
         return None  # other files or slugs, another order, or a cache the last site was not built from
-    articles, topics, speakers, regrouped = set(), set(), set(), set()
+    slugs, articles, topics, speakers, regrouped = set(), set(), set(), set(), set()
     for article in ordered:
         entry = before.get(article.source_path)
         if entry is None:
@@ -85,6 +86,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         old = entry.article
         if (old.date, old.source, _levels(old)) != (article.date, article.source, _levels(article)):
             return None
+        slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
         topics.update(tag.slug for tag in article.tags)
         quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices}
@@ -93,7 +95,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             speakers.add(urls.speaker_path(slug))
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
-    return Edits(frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped))
+    return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped))
 
 
 _ITEM_PATH = attrgetter("out_path")  # of an ArticleItem
@@ -109,11 +111,37 @@ def _levels(article: Article) -> list[tuple[str, int]]:
     return [(tag.slug, mention_level(tag.count)) for tag in article.tags]
 
 
+def unchanged_articles(ordered: Sequence[Article], choices: Sequence[Sequence[Choice]], edits: Edits,
+                       lost: Collection[str]) -> frozenset[str]:
+    """Return the slugs of the articles whose pages ``edits`` cannot have changed: those that
+    show no edited article, neither as themselves, as their neighbours, nor among their
+    related articles; but those whose pages the last site has ``lost`` (out_paths).
+
+    ``ordered`` are the articles newest first, and ``choices`` their related articles
+    (related.rank_related), which the edits have left as they were (find_edits).
+    """
+    edited = edits.slugs
+    changed = set(edited)
+    chronological = reading_order(ordered)
+    for position, article in enumerate(chronological):
+        if article.slug in edited:
+            changed.update(neighbour.slug for neighbour in chronological[max(position - 1, 0):position + 2])
+    positions = {position for position, article in enumerate(ordered) if article.slug in edited}
+    for article, chosen in zip(ordered, choices):
+        for other, _, _ in chosen:
+            if other in positions:
+                changed.add(article.slug)
+                break
+    if lost:
+        changed.update(article.slug for article in ordered if urls.article_path(article.slug) in lost)
+    return frozenset([article.slug for article in ordered]).difference(changed)
+
+
 def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[str, str]) -> dict[str, str]:
     """Return the pages whose context ``edits`` cannot have changed, with the key they had then.
 
     ``previous_keys`` are the last build's, made with this build's common key: the caller
-    checks that.
+    checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
     # What each row of a list stands for, as the out_path of its article's page; taken by
@@ -127,7 +155,9 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             continue
         context = page.context
         kind = type(context)
-        if kind is ArticleContext:
+        if context is None:
+            pass  # not planned, for what the edits cannot have changed
+        elif kind is ArticleContext:
             # Its neighbours and related articles are the last build's: same order, same ranking.
             if (context.item.out_path in edited or (context.previous and context.previous.out_path in edited)
                     or (context.next and context.next.out_path in edited)

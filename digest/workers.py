@@ -136,7 +136,8 @@ def as_kept(article: Article, slug: str) -> Article:
     return replace(article, blocks=(), tags=tuple(tag._replace(mentions=()) for tag in article.tags), slug=slug)
 
 
-def render_pages(pages: Sequence, environment, plan, site_title: str, staging, previous_keys: dict[str, str],
+def render_pages(pages: Sequence, environment, nav: tuple[tuple[str, str], ...], site_title: str, staging,
+                 previous_keys: Mapping[str, str],
                  known: Mapping[str, str], common_key: str, hashes: ArticleHashes, workers: int,
                  on_done: Callable[[int], None] = lambda done: None,
                  meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
@@ -147,10 +148,10 @@ def render_pages(pages: Sequence, environment, plan, site_title: str, staging, p
     is in a reused staging folder that holds it with that key (write.open_staging). ``known``
     are the keys of pages known to be unchanged (unchanged.unchanged_pages), which are not
     made again. Returns the key of every page and how many pages were rendered. ``hashes``
-    are ArticleHashes(plan.articles). ``meanwhile`` is work for this process before it
-    renders its share (see _shared).
+    are ArticleHashes of the site's articles. ``meanwhile`` is work for this process before it
+    renders its share (see _shared). ``nav`` is the site's render.navigation().
     """
-    _job.update(pages=pages, environment=environment, plan=plan, site_title=site_title, staging=staging,
+    _job.update(pages=pages, environment=environment, nav=nav, site_title=site_title, staging=staging,
                 previous_keys=previous_keys, known=known, common_key=common_key, hashes=hashes)
     chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
     done = 0
@@ -181,7 +182,10 @@ def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
             continue  # the reused staging folder holds this very page
         if previous_keys.get(page.out_path) == key and stage_unchanged(staging, page.out_path):
             continue
-        html = render_page(_job["environment"], page, _job["plan"], _job["site_title"])
+        if page.context is None:  # not planned, as the live site held it when the build began
+            raise DigestError(f"{page.out_path} was removed from the site while the build ran; build again",
+                              staging.out_dir)
+        html = render_page(_job["environment"], page, _job["nav"], _job["site_title"])
         stage_file(staging.folder, page.out_path, html.encode())
         rendered += 1
     return keys, rendered

@@ -247,8 +247,7 @@ def test_a_sentence_list_is_made_again_for_another_analysis():
 
 @pytest.mark.parametrize("out_path", PAGES + ["search.html", "topics/index.html", "archive/undated.html"])
 def test_navigation_is_the_layouts_list(out_path):
-    plan = SimpleNamespace(has_undated=True)
-    nav = navigation(plan) + ((HOSTILE, "topics/odd.html"),)
+    nav = navigation(has_undated=True) + ((HOSTILE, "topics/odd.html"),)
     assert PageFragments(out_path).navigation(nav) == reference(out_path, "navigation", nav)
 
 

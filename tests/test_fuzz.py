@@ -16,7 +16,7 @@ from digest.body import blocks_and_html_from_markdown
 from digest.errors import DigestError
 from digest.frontmatter import KNOWN_FIELDS
 from digest.load import assign_slugs, decode_article, parse_article
-from digest.render import make_environment, render_page
+from digest.render import make_environment, navigation, render_page
 from digest.site import Settings, plan_site
 from digest.tag import compile_matcher, tag_article
 from digest.taxonomy import load_taxonomy
@@ -93,7 +93,7 @@ def page_or_error(name: str, raw: bytes) -> str | None:
             assert blocks[mention.block + 1][mention.start:mention.end] == mention.matched
     plan = plan_site([tagged], TAXONOMY, Settings())
     page = next(page for page in plan.pages if page.out_path.startswith("articles/"))
-    return render_page(ENVIRONMENT, page, plan, "Fuzz")
+    return render_page(ENVIRONMENT, page, navigation(plan.has_undated), "Fuzz")
 
 
 @FUZZ

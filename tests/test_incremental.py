@@ -658,6 +658,37 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         assert known == {}
 
 
+def test_an_edit_plans_only_the_article_pages_that_show_the_edited_article(corpus, tmp_path, monkeypatch):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    planned = []
+    plan = pipeline.plan_articles_and_dates
+
+    def planning(*args):
+        pages = plan(*args)
+        planned.extend(page.out_path for page in pages if page.out_path.startswith("articles/") and page.context)
+        return pages
+
+    monkeypatch.setattr(pipeline, "plan_articles_and_dates", planning)
+    append_to("report-010.md", "Nobody said more.")(corpus)
+    build_site(corpus, out_dir)
+    site = tree(out_dir)
+    edited = next(out_path for out_path in site if out_path.endswith("-report-10.html"))
+    link = f'href="{edited.removeprefix("articles/")}"'.encode()
+    shown = {out_path for out_path, content in site.items() if out_path.startswith("articles/") and link in content}
+    assert len(shown) >= 3  # its two neighbours and an article that lists it as related
+    assert sorted(planned) == sorted(shown | {edited})
+
+
+def test_a_page_removed_from_the_site_by_hand_is_made_again_after_an_edit(corpus, tmp_path):
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    next((out_dir / "articles").glob("*-report-100.html")).unlink()  # a page the edit cannot change
+    append_to("report-010.md", "Nobody said more.")(corpus)
+    build_site(corpus, out_dir)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
 def test_a_new_speaker_is_given_pages_after_an_edit_that_keys_few(corpus, tmp_path):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
