@@ -36,8 +36,7 @@ from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
 from .postings import Postings
 from .search import SearchInput, index_files, search_input
-from .site import (Settings, check_collisions, list_items, newest_first, plan_articles_and_dates, plan_inputs,
-                   plan_topics_and_story)
+from .site import Settings, list_items, newest_first, plan_inputs, plan_pages
 from .sitemap import render_sitemap
 from .stored import Stored, receive, send
 from .tag import compile_matcher
@@ -336,8 +335,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             # their related articles and contexts took 0.15 s of the 0.5 s that planning
             # takes at 10,000 articles. They are taken from the last site, which holds them.
             unplanned = unchanged_articles(ordered, choices, edits, lost_pages) if edits is not None else frozenset()
-            pages = plan_articles_and_dates(to_plan, choices, unplanned) + plan_topics_and_story(to_plan)
-            check_collisions(pages)
+            pages = plan_pages(to_plan, choices, unplanned)
         for name in sorted({page.template for page in pages}):
             environment.get_template(name)  # compiled once, before the workers fork
         page_paths = [page.out_path for page in pages]

@@ -429,9 +429,7 @@ def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
     """
     with collector_paused():
         inputs = plan_inputs(newest_first(articles), taxonomy, settings, analyses, items)
-        choices = rank(list(inputs.ordered), settings.related_count)
-        pages = plan_articles_and_dates(inputs, choices) + plan_topics_and_story(inputs)
-        check_collisions(pages)
+        pages = plan_pages(inputs, rank(list(inputs.ordered), settings.related_count))
         return SitePlan(tuple(pages), tuple(inputs.ordered), inputs.has_undated,
                         {article.source_path: inputs.analysed[article.slug] for article in inputs.ordered})
 
@@ -470,6 +468,17 @@ def plan_inputs(ordered: Sequence[Article], taxonomy: Taxonomy, settings: Settin
         make_item = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
         items = {article.slug: make_item(article, analysed[article.slug]) for article in ordered}
     return PlanInputs(ordered, taxonomy, settings, analysed, items, tuple([items[article.slug] for article in ordered]))
+
+
+def plan_pages(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
+               unplanned: Container[str] = frozenset()) -> list[Page]:
+    """Return every page of the site, after checking that no two claim one path.
+
+    ``choices`` and ``unplanned`` are as plan_articles_and_dates takes them.
+    """
+    pages = plan_articles_and_dates(inputs, choices, unplanned) + plan_topics_and_story(inputs)
+    check_collisions(pages)
+    return pages
 
 
 def plan_articles_and_dates(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],

@@ -662,14 +662,14 @@ def test_an_edit_plans_only_the_article_pages_that_show_the_edited_article(corpu
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
     planned = []
-    plan = pipeline.plan_articles_and_dates
+    plan = pipeline.plan_pages
 
     def planning(*args):
         pages = plan(*args)
         planned.extend(page.out_path for page in pages if page.out_path.startswith("articles/") and page.context)
         return pages
 
-    monkeypatch.setattr(pipeline, "plan_articles_and_dates", planning)
+    monkeypatch.setattr(pipeline, "plan_pages", planning)
     append_to("report-010.md", "Nobody said more.")(corpus)
     build_site(corpus, out_dir)
     site = tree(out_dir)
