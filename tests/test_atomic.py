@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -195,6 +196,34 @@ def test_a_search_index_that_fails_in_its_helper_keeps_the_previous_site(tmp_pat
     assert tree(out_dir) != before
 
 
+
+
+def test_articles_json_that_fails_in_its_thread_keeps_the_previous_site(tmp_path, monkeypatch):
+    # After an edit, articles.json is mostly the last file's lines, copied by a thread while
+    # the build plans: what the thread raises fails the build, and nothing is left half made.
+    articles = tmp_path / "articles"
+    write_articles(articles, range(20))
+    out_dir = tmp_path / "site"
+    build_site(articles, out_dir, workers=1)
+    before = tree(out_dir)
+    edited = sorted(articles.iterdir())[0]
+    edited.write_text(edited.read_text() + "\nKurdish officials did not comment.\n")
+    main_thread = threading.get_ident()
+    stage = pipeline._stage_articles_json
+
+    def full_disk(*args):
+        assert threading.get_ident() != main_thread
+        stage(*args)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "_stage_articles_json", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        build_site(articles, out_dir, workers=1)
+    assert tree(out_dir) == before
+    assert sorted(path.name for path in out_dir.parent.iterdir()) == [".digest-cache", "articles", "site"]
+    monkeypatch.undo()
+    build_site(articles, out_dir, workers=1)
+    assert tree(out_dir) != before
 def _wait_until_gone(pattern: str, folder: Path, seconds: float = 60) -> list[Path]:
     deadline = time.monotonic() + seconds
     while (left := sorted(folder.glob(pattern))) and time.monotonic() < deadline:
