@@ -172,42 +172,40 @@ def test_failure_while_writing_keeps_the_previous_site_and_no_staging(previous_s
     assert MANIFEST in before and os.listdir(previous_site)
 
 
-def test_a_search_index_that_fails_in_its_helper_keeps_the_previous_site(tmp_path, monkeypatch):
-    # With workers, the index is made by a helper process: what it raises fails the build
-    # as if raised here, and the previous site stays as it was.
+def _check_a_failure_after_an_edit_keeps_the_previous_site(tmp_path, monkeypatch, name, failing, workers):
+    """Build 20 articles, edit one, and rebuild with pipeline.<name> replaced by ``failing``,
+    which raises a full disk: the build fails with it, the site stays as it was, nothing is
+    left beside it, and the next build works."""
     articles = tmp_path / "articles"
     write_articles(articles, range(20))
     out_dir = tmp_path / "site"
-    build_site(articles, out_dir, workers=2)
+    build_site(articles, out_dir, workers=workers)
     before = tree(out_dir)
     edited = sorted(articles.iterdir())[0]
     edited.write_text(edited.read_text() + "\nKurdish officials did not comment.\n")
-
-    def full_disk(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(pipeline, "_write_search_index", full_disk)  # the helper is forked with it
+    monkeypatch.setattr(pipeline, name, failing)
     with pytest.raises(OSError, match="No space left"):
-        build_site(articles, out_dir, workers=2)
+        build_site(articles, out_dir, workers=workers)
     assert tree(out_dir) == before
     assert sorted(path.name for path in out_dir.parent.iterdir()) == [".digest-cache", "articles", "site"]
     monkeypatch.undo()
-    build_site(articles, out_dir, workers=2)
+    build_site(articles, out_dir, workers=workers)
     assert tree(out_dir) != before
 
 
+def test_a_search_index_that_fails_in_its_helper_keeps_the_previous_site(tmp_path, monkeypatch):
+    # With workers, the index is made by a helper process: what it raises fails the build
+    # as if raised here, and the previous site stays as it was.
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    # The helper is forked with it.
+    _check_a_failure_after_an_edit_keeps_the_previous_site(tmp_path, monkeypatch, "_write_search_index", full_disk, 2)
 
 
 def test_articles_json_that_fails_in_its_thread_keeps_the_previous_site(tmp_path, monkeypatch):
     # After an edit, articles.json is mostly the last file's lines, copied by a thread while
     # the build plans: what the thread raises fails the build, and nothing is left half made.
-    articles = tmp_path / "articles"
-    write_articles(articles, range(20))
-    out_dir = tmp_path / "site"
-    build_site(articles, out_dir, workers=1)
-    before = tree(out_dir)
-    edited = sorted(articles.iterdir())[0]
-    edited.write_text(edited.read_text() + "\nKurdish officials did not comment.\n")
     main_thread = threading.get_ident()
     stage = pipeline._stage_articles_json
 
@@ -216,14 +214,9 @@ def test_articles_json_that_fails_in_its_thread_keeps_the_previous_site(tmp_path
         stage(*args)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline, "_stage_articles_json", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        build_site(articles, out_dir, workers=1)
-    assert tree(out_dir) == before
-    assert sorted(path.name for path in out_dir.parent.iterdir()) == [".digest-cache", "articles", "site"]
-    monkeypatch.undo()
-    build_site(articles, out_dir, workers=1)
-    assert tree(out_dir) != before
+    _check_a_failure_after_an_edit_keeps_the_previous_site(tmp_path, monkeypatch, "_stage_articles_json", full_disk, 1)
+
+
 def _wait_until_gone(pattern: str, folder: Path, seconds: float = 60) -> list[Path]:
     deadline = time.monotonic() + seconds
     while (left := sorted(folder.glob(pattern))) and time.monotonic() < deadline:
