@@ -157,8 +157,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     if not articles_dir.is_dir():
         raise DigestError("articles folder does not exist; create it or pass another folder", articles_dir)
     found, link_errors = find_article_paths(articles_dir)
-    paths = [path for _, path in found]
-    statuses = [file_status(path) for path in paths]
+    statuses = [file_status(path) for _, path in found]
     code = code_fingerprint()
     taxonomy_key = fingerprint(code, Path(taxonomy.source_path).read_bytes() if taxonomy.source_path else b"")
     # What every page depends on, besides its own context; the article files come on top.
@@ -179,7 +178,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     lost_pages = set(previous.get("page_keys", {})).difference(present) if previous else set()
     del present  # every file of the site, 50 MiB at 100,000 articles: needed by the check alone
 
-    parallel = (workers or available_workers()) > 1 and (workers is not None or len(paths) >= PARALLEL_MIN_PAGES)
+    parallel = (workers or available_workers()) > 1 and (workers is not None or len(found) >= PARALLEL_MIN_PAGES)
     search_kept = cache_dir / "search.pickle"
     # The search index is made in a process of its own, forked now while this one holds
     # little: forked later, it started with every article in its resident memory, and was the
@@ -192,17 +191,13 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # weights are made from the summary, and the body they are made from is not kept.
     cache = ArticleCache.open(cache_dir / "articles", fingerprint(taxonomy_key, settings.summary_length))
     cleanup.callback(cache.close)  # what the build reads from it is in the site by then
-    loaded: dict[Path, LoadedFile] = {}
-    for (source_path, path), status in zip(found, statuses):
-        hit = cache.find(source_path, path, status)
-        if hit is not None:
-            loaded[path] = hit
-    to_load = [path for path in paths if path not in loaded]
+    loaded: dict[str, LoadedFile] = cache.unchanged(found, statuses)  # by source path
+    to_load = [source_path for source_path, _ in found if source_path not in loaded]
     # The cache's entries for the files loaded again: the files as the last build read them,
     # which tell what an edit changed (unchanged.py). Not kept after many edits, which
     # would gain little from them.
-    reloading = set(to_load) if len(to_load) * 10 <= len(paths) else set()
-    before = {source_path: cache.entry(source_path) for source_path, path in found if path in reloading}
+    reloading = to_load if len(to_load) * 10 <= len(found) else []
+    before = {source_path: cache.entry(source_path) for source_path in reloading}
     matcher = compile_matcher(taxonomy)
     reloaded = len(to_load)
     progress("load", 0, reloaded)
@@ -212,7 +207,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                            cache, on_done=lambda done: progress("load", done, reloaded))
     loaded.update(fresh)
     # As kept: the bytes that only a page or a file uses are read back from the cache there.
-    files = cache.save([loaded[path] for path in paths])
+    files = cache.save([loaded[source_path] for source_path, _ in found])
     del loaded, fresh
     errors = [*link_errors, *(error for file in files for error in file.errors)]
     warnings = [warning for file in files for warning in file.warnings]
@@ -250,7 +245,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # The build now holds what it needs of each file. The rest of the cache's entries (a
     # file's status and wanted slug) and the paths, half a kilobyte a file, go before
     # planning makes its records, and before the workers fork.
-    del files, loaded_articles, found, paths, statuses, to_load
+    del files, loaded_articles, found, statuses, to_load
     cache.release()
     kept_site = cache_dir / "previous-site"
     held = _kept_site_pages(previous, kept_site)
@@ -340,7 +335,10 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                 del made
         progress("plan", 0, 1)  # no bar, but timed apart for --verbose
         with collector_paused():
-            choices = KeptRanking(cache_dir / "related.pickle", code)(ordered, settings.related_count)
+            # After an edit, the ranking's inputs are the last build's (find_edits proves it).
+            ranking = KeptRanking(cache_dir / "related.pickle", code)
+            choices = ranking(ordered, settings.related_count,
+                              same_as=previous.get("related_key") if edits is not None else None)
             # After an edit, the article pages it cannot have changed are not planned: making
             # their related articles and contexts took 0.15 s of the 0.5 s that planning
             # takes at 10,000 articles. They are taken from the last site, which holds them.
@@ -410,6 +408,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         "site": folder_identity(out_dir),
         "previous_site": _kept_site_record(kept_site, previous_keys, page_keys),
         "others_key": others_key,
+        "related_key": ranking.fingerprint,
         "other_paths": other_paths,
     })
     return BuildReport(

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # story.py plans from this module's records, so it is importe
     from .timeline import Timeline
 
 WORDS_PER_MINUTE = 200
+_new_object = object.__new__  # a record without its __init__: see _ItemMaker.item
 
 
 @dataclass(frozen=True)
@@ -611,7 +612,11 @@ class _ItemMaker:
             date_text, date_out_path = self.dates[date]
         else:
             date_text, date_out_path = self.dates[date] = format_date(date), urls.date_path(date)
-        return ArticleItem(
+        links = self.links
+        # Made as unpickling makes a record, its fields set at once: the frozen dataclass's
+        # __init__ sets them one by one (list_items of 10,000 articles took 0.1 s, now 0.06).
+        item = _new_object(ArticleItem)
+        item.__dict__.update(
             title=article.title,
             out_path=urls.article_path(article.slug),
             date=date,
@@ -620,9 +625,9 @@ class _ItemMaker:
             source=article.source,
             summary=summary,
             reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
-            topics=tuple([self.links.get((tag.slug, tag.count)) or self.link(tag.slug, tag.count)
-                          for tag in article.tags]),
+            topics=tuple([links.get((tag.slug, tag.count)) or self.link(tag.slug, tag.count) for tag in article.tags]),
         )
+        return item
 
     def link(self, slug: str, count: int) -> TopicLink:
         """Return the link to topic ``slug`` with ``count``; records are frozen, so one serves all."""

@@ -55,12 +55,13 @@ def available_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFile], folder: Path,
+def load_files(files: Sequence[tuple[str, Path]], found: Mapping[str, LoadedFile], folder: Path,
                taxonomy: Taxonomy, matcher: Matcher, summary_length: int, workers: int, cache: ArticleCache,
-               on_done: Callable[[int], None] = lambda done: None) -> dict[Path, LoadedFile]:
+               on_done: Callable[[int], None] = lambda done: None) -> dict[str, LoadedFile]:
     """Load, tag and analyse the ``files`` (source path, path) that are not in ``found``
-    (those the cache holds unchanged), using ``workers`` processes; return them by path, as
-    kept in ``cache``, with the files of ``found`` that share a shard with them.
+    (those the cache holds unchanged, by source path), using ``workers`` processes; return
+    them by source path, as kept in ``cache``, with the files of ``found`` that share a shard
+    with them.
 
     ``matcher`` is compile_matcher(taxonomy), compiled once for all the workers. Work goes
     by the cache's shards: the process that loads a shard's files writes the shard, with
@@ -71,19 +72,20 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFil
     by_shard: dict[int, list[tuple[str, Path]]] = {}
     for source_path, path in files:
         by_shard.setdefault(cache_shard(source_path), []).append((source_path, path))
-    counts = {shard: sum(1 for _, path in listed if path not in found) for shard, listed in by_shard.items()}
+    counts = {shard: sum(1 for source_path, _ in listed if source_path not in found)
+              for shard, listed in by_shard.items()}
     # The fullest first, so that no worker is left with a long shard while the others are done.
     work = sorted((shard for shard, count in counts.items() if count), key=lambda shard: (-counts[shard], shard))
     _job.update(folder=folder, taxonomy=taxonomy, matcher=matcher, summary_length=summary_length, found=found,
                 cache=cache, by_shard=by_shard)
-    loaded: dict[Path, LoadedFile] = {}
+    loaded: dict[str, LoadedFile] = {}
     done = 0
 
     def read_back(shard: int) -> None:
         nonlocal done
         entries = cache.read_shard(shard)
-        for source_path, path in by_shard[shard]:
-            loaded[path] = entries[source_path]
+        for source_path, _ in by_shard[shard]:
+            loaded[source_path] = entries[source_path]
         done += counts[shard]
         on_done(done)
 
@@ -95,8 +97,9 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[Path, LoadedFil
 def _load_shard(shard: int) -> int:
     found = _job["found"]
     _job["cache"].write_shard(shard, (
-        found.get(path) or load_file(path, _job["folder"], _job["taxonomy"], _job["matcher"], _job["summary_length"])
-        for _, path in _job["by_shard"][shard]))
+        found.get(source_path) or load_file(path, _job["folder"], _job["taxonomy"], _job["matcher"],
+                                            _job["summary_length"])
+        for source_path, path in _job["by_shard"][shard]))
     return shard
 
 

@@ -1,12 +1,13 @@
 """Planning the pages: orders, groups, counts, links and path collisions."""
 
 import datetime
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 
 import pytest
 
 from digest.errors import DigestError
-from digest.site import Page, Settings, check_collisions, plan_site
+from digest.analysis import analyse_article
+from digest.site import ArticleItem, Page, Settings, check_collisions, list_items, plan_site
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,15 @@ def test_two_pages_claiming_one_path_is_an_error_naming_both():
              Page("topics/index.html", "topics.html", "Topics", None, "the topics overview")]
     with pytest.raises(DigestError, match="topic 'index' in the taxonomy and the topics overview"):
         check_collisions(pages)
+
+
+def test_list_items_are_the_records_their_fields_make(tagged, taxonomy):
+    # Items are made without the dataclass's __init__ (site._ItemMaker): each must still be
+    # the frozen record its fields make, equal and hashed alike.
+    analyses = {article.source_path: analyse_article(article, taxonomy, Settings.summary_length) for article in tagged}
+    for item in list_items(tagged, analyses, taxonomy, Settings()):
+        made = ArticleItem(**{field.name: getattr(item, field.name) for field in fields(ArticleItem)})
+        assert item == made and hash(item) == hash(made) and repr(item) == repr(made)
+        assert vars(item) == vars(made)
+        with pytest.raises(FrozenInstanceError):
+            item.title = "Another"

@@ -5,13 +5,14 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from digest import stored
-from digest.cache import ArticleCache, cache_shard
+from digest.cache import ArticleCache, cache_shard, file_status
 from digest.search import PackedWeights
 from digest.stored import Stored, StoredFile
 from digest.tag import compile_matcher
@@ -199,3 +200,33 @@ def test_shards_of_a_build_that_was_killed_are_removed_by_the_next(loaded, tmp_p
         path.write_bytes(b"half a shard")
     ArticleCache.open(folder, "key").close()
     assert not abandoned.exists() and live.exists()
+
+
+def test_files_are_taken_from_the_cache_only_when_proven_unchanged(loaded, tmp_path):
+    # Their status proves a file unchanged unless it was written too close to its shard for
+    # the clock to tell (a "racy" file): then, and when its status changed, its bytes decide.
+    folder = tmp_path / "articles"
+    paths = {entry.source_path: folder / entry.source_path for entry in loaded}
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path in paths.values():
+        os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    racy, touched, edited, kept, *_ = sorted(paths)
+    os.utime(paths[racy], ns=(time.time_ns(), time.time_ns()))
+    entries = [replace(entry, status=file_status(paths[entry.source_path])) for entry in loaded]
+    saved_cache(tmp_path / "cache", entries)
+    os.utime(paths[touched], ns=(an_hour_ago + 10**9, an_hour_ago + 10**9))
+    text = paths[edited].read_bytes()
+    paths[edited].write_bytes(text.replace(b"the", b"thx", 1))  # the same size, a new mtime
+    files = sorted(paths.items())
+    cache = ArticleCache.open(tmp_path / "cache", "key")
+    try:
+        found = cache.unchanged(files, [file_status(path) for _, path in files])
+        assert sorted(found) == sorted(set(paths) - {edited})
+        assert found[kept] is cache.entry(kept)
+        assert found[touched].status == file_status(paths[touched]) and found[racy].status == entries[0].status
+        paths[racy].write_bytes(paths[racy].read_bytes().replace(b"the", b"thx", 1))
+        os.utime(paths[racy], ns=entries[0].status[1:2] * 2)  # the same status as cached
+        assert racy not in cache.unchanged(files, [file_status(path) for _, path in files])
+        assert cache.unchanged([("new.md", folder / "new.md")], [(1, 2, 3)]) == {}
+    finally:
+        cache.close()
