@@ -10,9 +10,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from .stored import Stored
+
+Record = TypeVar("Record")
+
+
+def record_of(kind: type[Record], fields: dict[str, Any]) -> Record:
+    """Return the frozen dataclass ``kind`` holding ``fields`` (every one of its fields, by
+    name), made as unpickling makes a record: its fields set at once.
+
+    For records made by the thousand in every build. A frozen dataclass's __init__ sets its
+    fields one by one, and dataclasses.replace() calls it with every field by name: six
+    times as long for an Article, and list items took 0.1 s against 0.06 at 10,000 articles.
+    """
+    made = object.__new__(kind)
+    made.__dict__.update(fields)
+    return made
 
 # Where a metadata value came from. Shown on article pages and written to articles.json.
 FROM_FRONT_MATTER = "front matter"
@@ -135,16 +150,9 @@ class Article:
         return None
 
     def with_slug(self, slug: str) -> Article:
-        """Return the article with ``slug``, as dataclasses.replace would.
-
-        Made as unpickling makes a record, from a copy of its fields: a build gives a new slug
-        to each article whose title another one shares, and replace(), which calls __init__
-        with every field by name, took six times as long.
-        """
-        article = object.__new__(Article)
-        article.__dict__.update(self.__dict__)
-        article.__dict__["slug"] = slug
-        return article
+        """Return the article with ``slug``, as dataclasses.replace would: a build gives a new
+        slug to each article whose title another one shares (record_of says why not replace)."""
+        return record_of(Article, {**self.__dict__, "slug": slug})
 
 
 @dataclass(frozen=True)
