@@ -260,7 +260,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
 
     def write_search_index() -> list[str]:
         made = search_input(ordered, analyses, taxonomy, settings, weights, items)
-        return _write_search_index(Postings.load(search_kept, inputs_common), made, staging.folder,
+        return _write_search_index(Postings.load(search_kept, inputs_common), made, others_key, staging.folder,
                                    settings.search_shard_size, search_kept)
 
     def write_other_files() -> None:
@@ -327,11 +327,16 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         make_folders(staging.folder, [urls.SEARCH_INDEX])
         if searcher is not None:
             # The index needs the articles, not the plan: it is made while this process plans.
+            kept_from = searcher.receive()  # the articles key of the lists it keeps
             if take_over:
                 searcher.send(None)
             else:
-                made = search_input(ordered, analyses, taxonomy, settings, weights, items)
-                searcher.send((staging.folder, settings.search_shard_size, made._replace(weights=send(made.weights))))
+                # After an edit of the articles the kept lists were made from (find_edits
+                # proves the others the same), only the edited articles' entries are sent.
+                only = edits.slugs if edits is not None and kept_from == previous.get("others_key") else None
+                made = search_input(ordered, analyses, taxonomy, settings, weights, items, only)
+                searcher.send((staging.folder, settings.search_shard_size, others_key,
+                               made._replace(weights=send(made.weights))))
                 del made
         progress("plan", 0, 1)  # no bar, but timed apart for --verbose
         with collector_paused():
@@ -427,27 +432,34 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
 def _search_index_helper(conversation: Conversation, kept: Path, key: str) -> list[str]:
     """Stage the search index and return its out_paths: the task of a Helper.
 
-    It reads the lists kept by the last build while the build reads its cache, then waits for
-    None (the index is taken over from the previous site) or the staging folder, the shard
-    size and the SearchInput, its weights sent (stored.send).
+    It reads the lists kept by the last build while the build reads its cache, and tells it
+    the articles key they were made from. Then it waits for None (the index is taken over
+    from the previous site) or the staging folder, the shard size, the articles key and the
+    SearchInput, its weights sent (stored.send): that of every article, or after an edit of
+    the articles the lists were made from, that of the edited ones.
     """
     postings = Postings.load(kept, key)
+    conversation.send(postings.made_from)
     request = conversation.receive()
     if request is None:
         return []
-    folder, size, made = request
+    folder, size, made_from, made = request
     weights, files = receive(made.weights)
+    made = made._replace(weights=weights)
     try:
-        return _write_search_index(postings, made._replace(weights=weights), folder, size, kept)
+        return _write_search_index(postings, made if made.numbers is None else postings.changed_input(made),
+                                   made_from, folder, size, kept)
     finally:
         for stored_file in files:
             stored_file.close()
 
 
-def _write_search_index(postings: Postings, made: SearchInput, folder: Path, size: int, kept: Path) -> list[str]:
-    """Bring ``postings`` up to date with ``made``, keep them at ``kept``, stage the index
-    files in ``folder``, ``size`` articles a shard; return their out_paths."""
-    postings.update(made.identities, made.weights)
+def _write_search_index(postings: Postings, made: SearchInput, made_from: str, folder: Path, size: int,
+                        kept: Path) -> list[str]:
+    """Bring ``postings`` up to date with ``made``, made from the articles whose articles key
+    is ``made_from``, keep them at ``kept``, stage the index files in ``folder``, ``size``
+    articles a shard; return their out_paths."""
+    postings.update(made, made_from)
     postings.save(kept)
     written = []
     for out_path, content in index_files(postings, made.records, size):

@@ -232,30 +232,34 @@ class SearchInput(NamedTuple):
     identities: list[str | None]
     records: list[list]  # SearchDocument.record() of each (item_record)
     weights: list[PackedWeights | Stored]  # article_weights of each, or kept in the article cache
+    # None when the entries are those of every article, in order; else, those of a few
+    # articles only, whose numbers these are (Postings.changed_input).
+    numbers: list[int] | None = None
 
 
 def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
                  settings: Settings, weights: Mapping[str, PackedWeights | Stored] | None = None,
-                 items: Mapping[str, ArticleItem] | None = None) -> SearchInput:
+                 items: Mapping[str, ArticleItem] | None = None, only: Container[str] | None = None) -> SearchInput:
     """Return what the index of ``articles`` is made from.
 
     ``articles`` come newest first, as the site lists them (SitePlan.articles), with their
     ``analyses`` by source path: the index needs nothing else of the plan, so that it can be
     made while the rest of the site is planned. ``weights`` are article_weights of the
     articles, by source path, for those made already; ``items`` their site.list_items, by
-    slug, if made.
+    slug, if made. With ``only`` (slugs), the input holds the entries of those articles
+    alone, with their numbers.
     """
-    made: dict[str, PackedWeights | Stored] = {}
-    for article in articles:
-        packed = (weights or {}).get(article.source_path)
-        if packed is not None and analyses[article.source_path].summary_length == settings.summary_length:
-            made[article.source_path] = packed
-    found = SearchInput([], [], [])
-    for article, item in _oldest_first(articles, analyses, taxonomy, settings, items):
+    weights = weights or {}
+    found = SearchInput([], [], [], None if only is None else [])
+    for number, (article, item) in enumerate(_oldest_first(articles, analyses, taxonomy, settings, items)):
+        if only is not None:
+            if article.slug not in only:
+                continue
+            found.numbers.append(number)
         # Most weights were made as the files were loaded: the document, body and all, is
         # made only for the others.
-        packed = made.get(article.source_path)
-        if packed is None:
+        packed = weights.get(article.source_path)
+        if packed is None or analyses[article.source_path].summary_length != settings.summary_length:
             found.identities.append(None)
             found.weights.append(PackedWeights.pack(term_weights(_document(article, item, article.text))))
         else:

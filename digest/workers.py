@@ -198,8 +198,9 @@ class Helper:
     """A forked process that does one task beside this one, with inputs sent later if need be.
 
     ``task(conversation)`` runs there at once; it may wait for inputs this process sends
-    with ``conversation.receive()``. What it returns, or raises, comes back through
-    ``result()``. Forked while this process holds little, a helper can be sent the little
+    with ``conversation.receive()``, and tell this one what it needs to know first with
+    ``conversation.send()``, read here by ``receive()``. What it returns, or raises, comes
+    back through ``result()``. Forked while this process holds little, a helper can be sent the little
     it needs: forked from a build that has read every article, it starts with all of that in
     its resident memory (the search index, made that way, was the largest process of a build).
     """
@@ -214,19 +215,34 @@ class Helper:
     def send(self, value: object) -> None:
         self._connection.send(value)
 
+    def receive(self) -> object:
+        """Return what the task sent with Conversation.send(), or raise what it raised before."""
+        kind, value = self._next()
+        if kind == "sent":
+            return value
+        self.stop()
+        if kind == "raised":
+            raise value
+        raise RuntimeError("a helper of the build ended without saying what the build waited for")
+
     def result(self) -> object:
         """Return what the task returned, or raise what it raised."""
         try:
-            kind, value = self._connection.recv()
+            kind, value = self._next()
             self._process.join(timeout=10)  # it has answered, and is on its way out
-        except EOFError:
-            self._process.join(timeout=10)
-            raise WorkerDied.of(self._process) from None
         finally:
             self.stop()
         if kind == "raised":
             raise value
         return value
+
+    def _next(self) -> tuple[str, object]:
+        try:
+            return self._connection.recv()
+        except EOFError:
+            self._process.join(timeout=10)
+            self.stop()
+            raise WorkerDied.of(self._process) from None
 
     def stop(self) -> None:
         """End the process, done or not."""
@@ -262,6 +278,9 @@ class Conversation:
 
     def receive(self) -> object:
         return self._connection.recv()
+
+    def send(self, value: object) -> None:
+        self._connection.send(("sent", value))
 
 
 def _help(task: Callable[[Conversation], object], connection, parent: int) -> None:

@@ -21,6 +21,27 @@ def test_a_helper_works_on_inputs_sent_after_it_started():
     assert helper.result() == [2, 4, 6]
 
 
+def test_a_helper_tells_the_build_what_it_needs_to_know_before_its_inputs():
+    def task(conversation):
+        conversation.send("what I keep")
+        return conversation.receive() * 2
+
+    helper = Helper(task)
+    assert helper.receive() == "what I keep"
+    helper.send(21)
+    assert helper.result() == 42
+
+
+def test_what_a_helper_raises_before_telling_the_build_is_raised_by_receive():
+    def task(conversation):
+        raise DigestError("no good", "article.txt", 3)
+
+    helper = Helper(task)
+    with pytest.raises(DigestError, match="no good"):
+        helper.receive()
+    assert not helper._process.is_alive()
+
+
 def test_what_a_helper_raises_is_raised_by_its_result():
     def task(conversation):
         raise DigestError("no good", "article.txt", 3)

@@ -658,6 +658,46 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         assert known == {}
 
 
+def search_inputs_sent(monkeypatch) -> list:
+    """The search inputs each build makes from then on (pipeline.search_input)."""
+    made = []
+    search_input = pipeline.search_input
+    monkeypatch.setattr(pipeline, "search_input", lambda *args: made.append(search_input(*args)) or made[-1])
+    return made
+
+
+def test_after_an_edit_the_search_index_is_sent_the_edited_articles_alone(corpus, tmp_path, monkeypatch):
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=2)
+    sent = search_inputs_sent(monkeypatch)
+    append_to("report-010.md", "Officials spoke of Turkey again.")(corpus)
+    append_to("report-020.md", QUOTE)(corpus)
+    build_site(corpus, out_dir, workers=2)
+    assert len(sent[-1].numbers) == len(sent[-1].records) == 2
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+    # A new title gives the article a new slug, which may move others: every article is sent.
+    replace_in("report-010.md", "report 10", "report ten")(corpus)
+    build_site(corpus, out_dir, workers=2)
+    assert sent[-1].numbers is None and len(sent[-1].records) == 125
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh-2")
+
+
+def test_search_lists_kept_from_an_older_build_are_sent_every_article(corpus, tmp_path, monkeypatch):
+    # The edited articles alone would be put in lists that lack the last build's edit.
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=2)
+    kept = cache_folder(out_dir) / "search.pickle"
+    older = kept.read_bytes()
+    append_to("report-010.md", "Nobody said more.")(corpus)
+    build_site(corpus, out_dir, workers=2)
+    kept.write_bytes(older)  # as a copy of the cache put back would
+    sent = search_inputs_sent(monkeypatch)
+    append_to("report-020.md", QUOTE)(corpus)
+    build_site(corpus, out_dir, workers=2)
+    assert sent[-1].numbers is None
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
 def test_an_edit_plans_only_the_article_pages_that_show_the_edited_article(corpus, tmp_path, monkeypatch):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from digest.postings import Postings
-from digest.search import PackedWeights, SearchDocument, build_postings, term_weights
+from digest.search import PackedWeights, SearchDocument, SearchInput, build_postings, term_weights
 
 WORDS = ["idlib", "russia", "turkey", "kurds", "euphrates", "ceasefire", "talks", "ankara", "moscow", "road", "ﬁre",
          "zürich", "日本", "x2"]
@@ -22,7 +22,8 @@ def kept_lists(postings: Postings) -> dict[str, list[int]]:
 
 
 def update(postings: Postings, documents: list[SearchDocument], identities: list[str]) -> None:
-    postings.update(identities, [PackedWeights.pack(term_weights(document)) for document in documents])
+    postings.update(SearchInput(identities, [document.record() for document in documents],
+                                [PackedWeights.pack(term_weights(document)) for document in documents]))
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -77,6 +78,44 @@ def test_an_article_without_identity_is_always_taken_for_changed():
     assert kept_lists(postings) == build_postings(documents)
 
 
+def pack(document: SearchDocument) -> PackedWeights:
+    return PackedWeights.pack(term_weights(document))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lists_given_the_changed_articles_alone_equal_lists_made_at_once(seed):
+    # After an edit, the build sends the edited articles' entries alone (changed_input).
+    rng = random.Random(seed)
+    documents = [document(rng, number) for number in range(20)]
+    identities = [f"{number}:0" for number in range(20)]
+    postings = Postings("key")
+    update(postings, documents, identities)
+    for version in range(1, 5):
+        numbers = sorted(rng.sample(range(20), rng.randint(1, 3)))
+        for number in numbers:
+            documents[number] = document(rng, number)
+            identities[number] = f"{number}:{version}"
+        changes = SearchInput([identities[number] for number in numbers],
+                              [documents[number].record() for number in numbers],
+                              [pack(documents[number]) for number in numbers], numbers)
+        postings.update(postings.changed_input(changes), f"articles {version}")
+        assert kept_lists(postings) == build_postings(documents)
+        assert postings.records == [document.record() for document in documents]
+        assert postings.documents == identities
+        assert postings.made_from == f"articles {version}"
+
+
+def test_lists_with_an_article_without_identity_are_not_said_to_be_made_from_their_articles():
+    # Such an article's weights are made again each build: the lists cannot be given the
+    # changed articles alone.
+    rng = random.Random(3)
+    documents = [document(rng, number) for number in range(10)]
+    postings = Postings("key")
+    postings.update(SearchInput([None, *map(str, range(1, 10))], [document.record() for document in documents],
+                                [pack(document) for document in documents]), "articles")
+    assert postings.made_from == ""
+
+
 def test_lists_kept_under_another_key_or_unreadable_are_not_used(tmp_path):
     rng = random.Random(2)
     documents = [document(rng, number) for number in range(10)]
@@ -84,7 +123,7 @@ def test_lists_kept_under_another_key_or_unreadable_are_not_used(tmp_path):
     update(postings, documents, [str(number) for number in range(10)])
     kept = tmp_path / "search.pickle"
     postings.save(kept)
-    assert Postings.load(kept, "key").encoded == postings.encoded
+    assert Postings.load(kept, "key") == postings
     assert Postings.load(kept, "other key").encoded == {}
     kept.write_bytes(b"not a pickle")
     assert Postings.load(kept, "key").encoded == {}
