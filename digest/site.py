@@ -345,6 +345,8 @@ class TopicsContext:
 
 @dataclass(frozen=True)
 class DayGroup:
+    """A day on its month's page: its articles."""
+
     date: datetime.date
     date_text: str
     out_path: str
@@ -353,6 +355,8 @@ class DayGroup:
 
 @dataclass(frozen=True)
 class MonthGroup:
+    """A month on its own page: its days and their articles."""
+
     year: int
     month: int
     name: str  # "December 2018"
@@ -360,16 +364,42 @@ class MonthGroup:
     year_out_path: str
     days: tuple[DayGroup, ...]
 
+
+# The year and archive pages count the articles of each day, and hold no more of them: a page
+# is rendered again whenever what its record holds changes (workers.page_key), and these
+# would have been, with every edit of any of their thousands of articles.
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """A day on the year and archive pages: its page, and how many articles it has."""
+
+    date: datetime.date
+    date_text: str
+    out_path: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """A month on the year and archive pages: its page, and its days."""
+
+    year: int
+    month: int
+    name: str  # "December 2018"
+    out_path: str
+    days: tuple[DayCount, ...]
+
     @property
     def count(self) -> int:
-        return sum(len(day.items) for day in self.days)
+        return sum(day.count for day in self.days)
 
 
 @dataclass(frozen=True)
 class YearGroup:
     year: int
     out_path: str
-    months: tuple[MonthGroup, ...]
+    months: tuple[MonthCount, ...]
 
     @property
     def count(self) -> int:
@@ -785,17 +815,18 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem]) ->
     for year, in_year in groupby(dated, key=lambda article: article.date.year):
         months = []
         for month, in_month in groupby(list(in_year), key=lambda article: article.date.month):
-            days = []
+            days, counts = [], []
             for date, on_day in groupby(list(in_month), key=lambda article: article.date):
                 day = DayGroup(date, format_date(date), urls.date_path(date),
                                tuple(items[article.slug] for article in on_day))
                 days.append(day)
+                counts.append(DayCount(day.date, day.date_text, day.out_path, len(day.items)))
                 pages.append(Page(day.out_path, "date.html", day.date_text,
                                   ListContext(day.date_text, _count_text(len(day.items)), day.items),
                                   f"date {date.isoformat()}"))
             group = MonthGroup(year, month, format_month(year, month), urls.month_path(year, month), urls.year_path(year),
                                tuple(days))
-            months.append(group)
+            months.append(MonthCount(year, month, group.name, group.out_path, tuple(counts)))
             pages.append(Page(group.out_path, "month.html", group.name, MonthContext(group), f"month {year}-{month:02d}"))
         year_group = YearGroup(year, urls.year_path(year), tuple(months))
         years.append(year_group)

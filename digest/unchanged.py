@@ -9,10 +9,11 @@ with the same slug, and each edited article with the same date, source and topic
 same mention levels (related.mention_level, which ranks related articles).
 Then a page's context can change only through a record of an edited article it shows, or
 through the totals, on the front page of a topic, a pair or a speaker, that count the edited
-article (or every page of a speaker whom it starts or stops quoting). For anything
+article (or every page of a speaker whom it starts or stops quoting). The year and archive
+pages, which count the articles of each date, cannot change at all. For anything
 else (an article added, deleted or renamed, a new date or topic) every page is keyed, as
-before. Pages of a kind not named here (the archive, the overviews, the timeline, the
-search page: a few dozen) are always keyed.
+before. Pages of a kind not named here (the overviews, the timeline, the search page: a
+few dozen) are always keyed.
 
 What the last build was made from is told by its record's ``others_key`` (a digest of each
 article's source path, slug and content hash, in order) and by the article cache's entries
@@ -32,7 +33,8 @@ from .analysis import ArticleAnalysis
 from .cache import LoadedFile
 from .model import Article
 from .related import Choice, mention_level
-from .site import ArticleContext, ListContext, Page, Pager, TopicContext, reading_order
+from .site import (ArchiveContext, ArticleContext, ListContext, MonthContext, Page, Pager, TopicContext,
+                   YearContext, reading_order)
 from .story import PairContext, PersonContext, SourceContext
 
 
@@ -167,6 +169,11 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             # The index, a date, the Undated page, a source: the same articles, in the same order.
             if not none_edited(map(_ITEM_PATH, context.items)):
                 continue
+        elif kind is MonthContext:
+            if not all(none_edited(map(_ITEM_PATH, day.items)) for day in context.month.days):
+                continue
+        elif kind is YearContext or kind is ArchiveContext:
+            pass  # how many articles each date has, which edits that keep every list leave as they were
         elif kind is TopicContext:
             # The front page of a topic, a pair or a speaker holds totals (and a topic's, its
             # alias rows and timeline) that count every article of the list. Its numbered pages

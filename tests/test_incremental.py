@@ -248,6 +248,23 @@ def test_an_edit_renders_only_the_numbered_page_of_a_list_that_holds_the_article
     assert report.rendered < 40
 
 
+def test_an_edit_renders_of_the_archive_only_the_pages_that_list_the_article(corpus, tmp_path):
+    # The year and archive pages count each date's articles, and show none of them: an
+    # edit leaves them as they were. Its date's page and its month's show it.
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir)
+    archive = {path: path.stat().st_ino for path in (out_dir / "archive").rglob("*.html")}
+    records = json.loads((out_dir / "articles.json").read_text())["articles"]
+    record = next(record for record in records if record["date"] and record["source_file"].endswith(".md"))
+    edited = corpus / record["source_file"]
+    edited.write_text(edited.read_text() + "\nNobody said more.\n")
+    build_site(corpus, out_dir)
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+    year, month, day = record["date"].split("-")
+    rendered = {path.relative_to(out_dir).as_posix() for path, inode in archive.items() if path.stat().st_ino != inode}
+    assert rendered == {f"archive/{year}/{month}/index.html", f"archive/{year}/{month}/{day}.html"}
+
+
 def test_an_edit_writes_again_only_the_feeds_that_list_the_article(corpus, tmp_path):
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir)
