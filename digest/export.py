@@ -67,17 +67,17 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
     # from run_start to run_end in run_file.
     run_file: StoredFile | None = None
     run_start = run_end = 0
-    separator = b"\n"
+    first = True  # the first line begins with a newline, the others with a comma too
+    new_placed = tuple.__new__  # a Placed in one C call, for each of 100,000 lines
     for article in articles:
-        keys = b"%s{\"slug\":%s,\"page\":%s," % (
-            separator, _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode())
         record = made.get(article.source_path) or article_record(article, taxonomy, known.get(article.slug))
-        if type(record) is KeptLine and record.keys_length == len(keys):
-            # Its slug is the article's (KeptRecords.find): the same separator (told apart by
-            # its length) makes it the same line.
+        if type(record) is KeptLine and record.first is first:
+            # Its slug is the article's (KeptRecords.find), and it begins as the line here
+            # does: it is the same line, keys and all, which need not be made again.
             line = record
             start, line_length = line.offset, line.length
-            length = line_length - line.keys_length
+            keys_length = line.keys_length
+            length = line_length - keys_length
             if run_file is line.file and run_end == start:
                 run_end = start + line_length
             else:
@@ -85,6 +85,9 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
                     yield Stored.at(run_file, run_start, run_end - run_start)
                 run_file, run_start, run_end = line.file, start, start + line_length
         else:
+            keys = b"%s{\"slug\":%s,\"page\":%s," % (
+                b"\n" if first else b",\n", _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode())
+            keys_length = len(keys)
             if type(record) is KeptLine:
                 record = record.record()
             length = record.length if type(record) is Stored else len(record)
@@ -94,9 +97,10 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
             yield keys
             yield record
         if layout is not None:
-            layout[article.source_path] = Placed(article.content_hash, article.slug, position, len(keys), length)
-        position += len(keys) + length
-        separator = b",\n"
+            layout[article.source_path] = new_placed(Placed, (article.content_hash, article.slug, position,
+                                                              keys_length, length))
+        position += keys_length + length
+        first = False
     if run_file is not None:
         yield Stored.at(run_file, run_start, run_end - run_start)
     yield b"\n]}\n"
@@ -114,13 +118,14 @@ class Placed(NamedTuple):
 
 class KeptLine(Stored):
     """An article's line in the previous articles.json: its keys, ``keys_length`` bytes, then
-    its record."""
+    its record. The keys begin with the separator: a comma, but before the ``first`` line."""
 
-    __slots__ = ("keys_length",)
+    __slots__ = ("keys_length", "first")
 
-    def __init__(self, file: StoredFile, offset: int, length: int, keys_length: int):
+    def __init__(self, file: StoredFile, offset: int, length: int, keys_length: int, first: bool):
         super().__init__(file, place_of(offset, length))
         self.keys_length = keys_length
+        self.first = first
 
     def record(self) -> Stored:
         return Stored.at(self.file, self.offset + self.keys_length, self.length - self.keys_length)
@@ -163,7 +168,8 @@ class KeptRecords:
         if os.fstat(fd).st_size != size:
             file.close()
             return None, {}
-        taken = {source_path: KeptLine(file, offset, keys_length + record_length, keys_length)
+        first = min((placed[2] for placed in layout.values()), default=0)  # the first line's offset
+        taken = {source_path: KeptLine(file, offset, keys_length + record_length, keys_length, offset == first)
                  for source_path, (content_hash, slug, offset, keys_length, record_length) in layout.items()
                  if hashes.get(source_path) == content_hash and slugs.get(source_path) == slug}
         return file, taken
