@@ -156,8 +156,9 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     template_dirs = template_search_path(templates_dir)
     if not articles_dir.is_dir():
         raise DigestError("articles folder does not exist; create it or pass another folder", articles_dir)
-    found, link_errors = find_article_paths(articles_dir)
-    statuses = [file_status(path) for _, path in found]
+    with collector_paused():  # a path and a status a file, 20,000 records at 10,000 articles
+        found, link_errors = find_article_paths(articles_dir)
+        statuses = [file_status(path) for _, path in found]
     code = code_fingerprint()
     taxonomy_key = fingerprint(code, Path(taxonomy.source_path).read_bytes() if taxonomy.source_path else b"")
     # What every page depends on, besides its own context; the article files come on top.
@@ -310,8 +311,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             # articles) while this one plans. It ends before any worker forks.
             json_copier = cleanup.enter_context(ThreadPoolExecutor(1)).submit(
                 _stage_articles_json, staging.folder, ordered, taxonomy, records)
-        items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
         with collector_paused():
+            items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
             to_plan = plan_inputs(ordered, taxonomy, settings, analyses, items)
         nav = navigation(to_plan.has_undated)
         # Everything a page's HTML depends on besides its own context.
