@@ -85,8 +85,8 @@ def articles_json_parts(articles: list[Article], taxonomy: Taxonomy, generator: 
                     yield Stored.at(run_file, run_start, run_end - run_start)
                 run_file, run_start, run_end = line.file, start, start + line_length
         else:
-            keys = b"%s{\"slug\":%s,\"page\":%s," % (
-                b"\n" if first else b",\n", _encode(article.slug).encode(), _encode(urls.article_path(article.slug)).encode())
+            keys = b"%s{\"slug\":%s,\"page\":%s," % (b"\n" if first else b",\n", _encode(article.slug).encode(),
+                                                       _encode(urls.article_path(article.slug)).encode())
             keys_length = len(keys)
             if type(record) is KeptLine:
                 record = record.record()

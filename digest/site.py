@@ -364,6 +364,10 @@ class MonthGroup:
     year_out_path: str
     days: tuple[DayGroup, ...]
 
+    @property
+    def count(self) -> int:
+        return sum(len(day.items) for day in self.days)
+
 
 # The year and archive pages count the articles of each day, and hold no more of them: a page
 # is rendered again whenever what its record holds changes (workers.page_key), and these
@@ -824,8 +828,8 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem]) ->
                 pages.append(Page(day.out_path, "date.html", day.date_text,
                                   ListContext(day.date_text, _count_text(len(day.items)), day.items),
                                   f"date {date.isoformat()}"))
-            group = MonthGroup(year, month, format_month(year, month), urls.month_path(year, month), urls.year_path(year),
-                               tuple(days))
+            group = MonthGroup(year, month, format_month(year, month), urls.month_path(year, month),
+                               urls.year_path(year), tuple(days))
             months.append(MonthCount(year, month, group.name, group.out_path, tuple(counts)))
             pages.append(Page(group.out_path, "month.html", group.name, MonthContext(group), f"month {year}-{month:02d}"))
         year_group = YearGroup(year, urls.year_path(year), tuple(months))
