@@ -463,7 +463,7 @@ def _write_search_index(postings: Postings, made: SearchInput, made_from: str, f
     postings.update(made, made_from)
     postings.save(kept)
     written = []
-    for out_path, content in index_files(postings, made.records, size):
+    for out_path, content in index_files(postings, size):
         stage_file(folder, out_path, content)
         written.append(out_path)
     return written

@@ -269,12 +269,13 @@ def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnal
     return found
 
 
-def index_files(postings: Postings, records: list[list], size: int) -> Iterator[tuple[str, bytes]]:
+def index_files(postings: Postings, size: int) -> Iterator[tuple[str, bytes]]:
     """Yield (out_path, JavaScript) for search/index.js and, beyond ``size`` articles, its shards.
 
-    ``postings`` are the lists of every word, ``records`` each article's
-    SearchDocument.record(), oldest first.
+    ``postings`` are the lists of every word, with each article's SearchDocument.record(),
+    oldest first.
     """
+    records = postings.records
     encoded = postings.encoded
     lengths = {term: 2 * len(numbers) for term, numbers in postings.numbers.items()}
     term_ranges = split_terms(lengths, max(1, math.ceil(len(records) / size)))
