@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
@@ -443,6 +445,36 @@ class SitePlan:
     analyses: Mapping[str, ArticleAnalysis] = field(default_factory=dict)  # of the articles, by source_path
 
 
+# What each row of a list stands for, as the out_path of its article's page.
+ITEM_PATH = attrgetter("out_path")  # of an ArticleItem
+ROW_PATH = attrgetter("item.out_path")  # of a TopicArticle, a QuotedIn, a RelatedItem
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What an edit of a few articles touches (unchanged.find_edits), for an edit that left
+    every list of articles as it was: the same articles in each list, in the same order.
+
+    Planning makes, after such an edit, only the records of the pages it can have changed
+    (plan_pages), and unchanged.unchanged_pages tells which of those it did.
+    """
+
+    slugs: frozenset[str]  # the edited articles'
+    articles: frozenset[str]  # the out_paths of their pages
+    topics: frozenset[str]  # the slugs of their topics
+    speakers: frozenset[str]  # the out_paths of the speakers they quote, or quoted
+    # Of those, the speakers whose list of articles, or name, an edit may have changed: the
+    # others' numbered pages show the same articles, and no totals.
+    regrouped: frozenset[str]
+    retitled: bool = True  # whether an edited article's title changed, which the timeline shows
+
+    def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
+        """Return whether an edited article is among ``rows``, whose articles' out_paths are
+        ``path`` of each; looked at by map() and isdisjoint(), in C, as a site of 10,000
+        articles has 150,000 rows."""
+        return not self.articles.isdisjoint(map(path, rows))
+
+
 def newest_first(articles: list[Article]) -> list[Article]:
     """Return the articles newest first, undated last; the slug breaks ties so output is stable."""
     return sorted(articles, key=lambda article: (
@@ -505,47 +537,61 @@ def plan_inputs(ordered: Sequence[Article], taxonomy: Taxonomy, settings: Settin
 
 
 def plan_pages(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
-               unplanned: Container[str] = frozenset()) -> list[Page]:
+               unplanned: Container[str] = frozenset(), edits: Edits | None = None) -> list[Page]:
     """Return every page of the site, after checking that no two claim one path.
 
-    ``choices`` and ``unplanned`` are as plan_articles_and_dates takes them.
+    ``choices`` and ``unplanned`` are as plan_articles_and_dates takes them. After ``edits``
+    that left every list as it was, the pages they cannot have changed are given without a
+    context (None), for a caller that takes them from the last build, which holds them: the
+    lists that hold no edited article, the numbered pages that show none, and the pages
+    that count articles alone (the year and archive pages, the overviews of topics, pairs
+    and sources; the timeline, unless a title changed). Their out_paths and titles are
+    those of a full plan.
     """
-    pages = plan_articles_and_dates(inputs, choices, unplanned) + plan_topics_and_story(inputs)
+    pages = plan_articles_and_dates(inputs, choices, unplanned, edits) + plan_topics_and_story(inputs, edits)
     check_collisions(pages)
     return pages
 
 
 def plan_articles_and_dates(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
-                            unplanned: Container[str] = frozenset()) -> list[Page]:
+                            unplanned: Container[str] = frozenset(), edits: Edits | None = None) -> list[Page]:
     """Return the index, the article pages, the archive with its dates, and the search page.
 
     ``choices`` are rank_related of the articles, with related_count of the settings. The
     pages of the articles whose slugs are ``unplanned`` are given without a context (None),
-    for a caller that has them from the last build (unchanged.unchanged_articles).
+    for a caller that has them from the last build (unchanged.unchanged_articles); so are
+    the other pages ``edits`` cannot have changed (plan_pages).
     """
     ordered, settings, items = inputs.ordered, inputs.settings, inputs.items
     link = _ItemMaker({topic.slug: topic for topic in inputs.taxonomy.topics}, settings).link
-    pages = plan_index_pages(inputs.listed, settings)
+    pages = plan_index_pages(inputs.listed, settings, edits)
     related = _related_items(ordered, items, link, choices, unplanned)
     pages += plan_article_pages(ordered, items, inputs.analysed, related, unplanned)
-    pages += plan_archive_pages(ordered, items)
+    pages += plan_archive_pages(ordered, items, edits)
     pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
         inputs.listed[:settings.page_size], urls.root_prefix(urls.SEARCH), urls.SEARCH_INDEX, urls.SEARCH_SCRIPT,
     ), "the search page"))
     return pages
 
 
-def plan_topics_and_story(inputs: PlanInputs) -> list[Page]:
-    """Return the topic pages with their overview, and the story views' pages (story.py)."""
+def plan_topics_and_story(inputs: PlanInputs, edits: Edits | None = None) -> list[Page]:
+    """Return the topic pages with their overview, and the story views' pages (story.py);
+    after ``edits``, the pages they cannot have changed without a context (plan_pages)."""
     # story builds on this module's records: imported here to keep one direction between the modules
     from .story import plan_story
 
     ordered, taxonomy, settings, items, analysed = (inputs.ordered, inputs.taxonomy, inputs.settings, inputs.items,
                                                     inputs.analysed)
-    shown, entries, aliases = topic_entries(ordered, taxonomy, items, analysed)
-    topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
-    story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, settings.page_size)
-    return plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.timelines) + story.pages
+    # After an edit, the entries of the edited articles' topics alone: the others' pages are
+    # the last build's, and planning needs only how many articles each topic has.
+    shown, entries, aliases, edited_at = topic_entries(ordered, taxonomy, items, analysed, edits)
+    counts = {slug: len(found) for slug, found in entries.items()}
+    if len(counts) < len(taxonomy.topics):
+        counts = Counter(link.slug for item in inputs.listed for link in item.topics)
+    topic_links = {topic.slug: _topic_link(topic, counts.get(topic.slug, 0)) for topic in taxonomy.topics}
+    story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, settings.page_size, edits)
+    return (plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.timelines,
+                             edits, edited_at) + story.pages)
 
 
 Listed = TypeVar("Listed")
@@ -560,9 +606,10 @@ class PagePart:
     pager: Pager | None  # None when the list fits on one page
 
 
-def paginate(items: Sequence[Listed], page_size: int, front_path: str,
-             numbered_path: Callable[[int], str]) -> list[PagePart]:
-    """Return the front page and the numbered pages of ``items``, which come newest first.
+def paginate(items: Sequence[Listed], page_size: int, front_path: str, numbered_path: Callable[[int], str],
+             wanted: Container[int | None] | None = None) -> list[PagePart]:
+    """Return the front page and the numbered pages of ``items``, which come newest first;
+    with ``wanted``, only those pages (their numbers, None for the front page).
 
     Numbered pages count from the oldest, ``page_size`` items each (the newest may be
     short), so that a page keeps its address and its articles when newer ones are added.
@@ -570,39 +617,91 @@ def paginate(items: Sequence[Listed], page_size: int, front_path: str,
     short, so that it never shows fewer than ``page_size`` items. While the front page
     shows every item there are no numbered pages: nothing would link to them.
     """
-    oldest_first = list(reversed(items))
-    chunks = [oldest_first[start:start + page_size] for start in range(0, len(oldest_first), page_size)]
-    count = len(chunks)
-    oldest_on_front = count if chunks and len(chunks[-1]) == page_size else count - 1
-    if oldest_on_front <= 1:
-        return [PagePart(front_path, tuple(items), None)]
-    first_position = (oldest_on_front - 1) * page_size + 1
-    parts = [PagePart(front_path, tuple(reversed(oldest_first[first_position - 1:])), Pager(
-        None, first_position, len(items),
-        numbered_path(oldest_on_front - 1), None,
-    ))]
-    for number, chunk in enumerate(chunks, start=1):
+    count = numbered_pages(len(items), page_size)
+    if not count:
+        return [PagePart(front_path, tuple(items), None)] if wanted is None or None in wanted else []
+    total = len(items)
+    # The item at position p, counted from the oldest from 1, is items[total - p].
+    first_on_front = _first_on_front(total, page_size)
+    parts = []
+    if wanted is None or None in wanted:
+        parts.append(PagePart(front_path, tuple(items[:total - first_on_front + 1]), Pager(
+            None, first_on_front, total, numbered_path((first_on_front - 1) // page_size), None,
+        )))
+    for number in range(1, count + 1):
+        if wanted is not None and number not in wanted:
+            continue
         first = (number - 1) * page_size + 1
-        parts.append(PagePart(numbered_path(number), tuple(reversed(chunk)), Pager(
-            number, first, first + len(chunk) - 1,
+        last = min(first + page_size - 1, total)
+        parts.append(PagePart(numbered_path(number), tuple(items[total - last:total - first + 1]), Pager(
+            number, first, last,
             numbered_path(number - 1) if number > 1 else None,
             numbered_path(number + 1) if number < count else front_path,
         )))
     return parts
 
 
-def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings) -> list[Page]:
+def numbered_pages(count: int, page_size: int) -> int:
+    """Return how many numbered pages paginate gives a list of ``count`` items: none while
+    the front page, which shows the newest full page with the short one after it, shows
+    them all."""
+    chunks = -(-count // page_size)
+    oldest_on_front = chunks if count % page_size == 0 else chunks - 1
+    return chunks if oldest_on_front > 1 else 0
+
+
+def _first_on_front(count: int, page_size: int) -> int:
+    """Return the position, counted from the oldest from 1, of the oldest item that the front
+    page of a list of ``count`` items with numbered pages shows."""
+    chunks = -(-count // page_size)
+    oldest_on_front = chunks if count % page_size == 0 else chunks - 1
+    return (oldest_on_front - 1) * page_size + 1
+
+
+def pages_showing(count: int, indexes: Iterable[int], page_size: int) -> set[int | None]:
+    """Return the numbers of the pages (None: the front page) that paginate gives a list of
+    ``count`` items and that show the items at ``indexes`` (newest first, from 0)."""
+    indexes = list(indexes)
+    if not numbered_pages(count, page_size):
+        return {None} if indexes else set()
+    first_on_front = _first_on_front(count, page_size)
+    shown: set[int | None] = set()
+    for index in indexes:
+        position = count - index
+        shown.add((position - 1) // page_size + 1)
+        if position >= first_on_front:
+            shown.add(None)
+    return shown
+
+
+def list_pages(count: int, page_size: int, front_path: str, numbered_path: Callable[[int], str],
+               parts: Iterable[PagePart] = ()) -> list[tuple[str, int | None, PagePart | None]]:
+    """Return each page of a list of ``count`` items as paginate splits it: its out_path, its
+    number (None: the front page) and its part among ``parts`` (paginate's, of some or all of
+    its pages), or None for a page planned without its items (plan_pages)."""
+    found = {part.out_path: part for part in parts}
+    return [(out_path, number, found.get(out_path)) for number in
+            [None, *range(1, numbered_pages(count, page_size) + 1)]
+            for out_path in [numbered_path(number) if number else front_path]]
+
+
+def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits: Edits | None = None) -> list[Page]:
+    # After an edit that keeps every list, a page that shows no edited article is the last build's.
+    wanted = None if edits is None else pages_showing(
+        len(listed), [index for index, item in enumerate(listed) if item.out_path in edits.articles], settings.page_size)
     pages = []
-    for part in paginate(listed, settings.page_size, urls.INDEX, urls.index_page_path):
-        if part.pager is None or part.pager.number is None:
-            context = ListContext(settings.site_title, f"{len(listed)} articles, newest first.", part.items, part.pager)
-            pages.append(Page(part.out_path, "index.html", settings.site_title, context, "the index"))
+    for out_path, number, part in list_pages(len(listed), settings.page_size, urls.INDEX, urls.index_page_path,
+                                             paginate(listed, settings.page_size, urls.INDEX, urls.index_page_path,
+                                                      wanted)):
+        if number is None:
+            context = ListContext(settings.site_title, f"{len(listed)} articles, newest first.", part.items,
+                                  part.pager) if part else None
+            pages.append(Page(out_path, "index.html", settings.site_title, context, "the index"))
             continue
-        number = part.pager.number
         # No count of all articles here: it would change this page each time an article is added.
         context = ListContext(f"Page {number}", f"Articles {part.pager.first} to {part.pager.last}, counted from "
-                              "the oldest; newest first.", part.items, part.pager)
-        pages.append(Page(part.out_path, "index.html", f"Page {number}", context, f"page {number} of the index"))
+                              "the oldest; newest first.", part.items, part.pager) if part else None
+        pages.append(Page(out_path, "index.html", f"Page {number}", context, f"page {number} of the index"))
     return pages
 
 
@@ -725,26 +824,34 @@ def reading_order(ordered: Sequence[Article]) -> list[Article]:
 
 def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entries: dict[str, list[TopicArticle]],
                      aliases: Mapping[str, tuple[AliasRow, ...]], page_size: int = Settings.page_size,
-                     timelines: Mapping[str, Timeline | None] | None = None) -> list[Page]:
+                     timelines: Mapping[str, Timeline | None] | None = None, edits: Edits | None = None,
+                     edited_at: Mapping[str, Sequence[int]] | None = None) -> list[Page]:
     """Return each topic's pages and the topics overview.
 
     ``entries`` are each topic's articles, newest first, and ``aliases`` a row for each of
     its aliases (both from ``topic_entries``); ``timelines`` give a topic's front page its
-    timeline (story.py).
+    timeline (story.py). After ``edits``, ``entries``, ``aliases`` and ``edited_at`` (where
+    the edited articles are in ``entries``) are those of the edited articles' topics, and
+    the pages they cannot have changed are planned without a context (plan_pages).
     """
     pages = []
     overview: dict[str, list[TopicLink]] = {"actor": [], "place": []}
     for topic in taxonomy.topics:
         link = topic_links[topic.slug]
         overview[topic.kind].append(link)
-        found = entries[topic.slug]
-        alias_rows = aliases[topic.slug]
+        numbered = partial(urls.topic_page_path, topic.slug)
+        found = entries.get(topic.slug, ())
+        parts = []
+        if edits is None or topic.slug in edits.topics:
+            # The front page counts every article of the topic; a numbered page that shows no
+            # edited article is the last build's.
+            wanted = None if edits is None else {None} | pages_showing(len(found), edited_at[topic.slug], page_size)
+            parts = paginate(found, page_size, link.out_path, numbered, wanted)
+        alias_rows = aliases.get(topic.slug, ())
         mentions = sum(row.count for row in alias_rows)  # every mention matched an alias
         timeline = (timelines or {}).get(topic.slug)
-        numbered = partial(urls.topic_page_path, topic.slug)
         bare = link.without_totals()
-        for part in paginate(found, page_size, link.out_path, numbered):
-            number = part.pager.number if part.pager else None
+        for out_path, number, part in list_pages(link.count, page_size, link.out_path, numbered, parts):
             front = number is None
             context = TopicContext(
                 topic=topic,
@@ -757,38 +864,47 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
                 pager=part.pager,
                 alias_rows=alias_rows if front else (),
                 timeline=timeline if front else None,
-            )
+            ) if part else None
             pages.append(Page(
-                part.out_path, "topic.html", topic.name if front else f"{topic.name}, page {number}",
+                out_path, "topic.html", topic.name if front else f"{topic.name}, page {number}",
                 context, f"topic '{topic.slug}' in the taxonomy" + (f", page {number}" if number else ""),
             ))
     groups = (("Actors", tuple(overview["actor"])), ("Places", tuple(overview["place"])))
-    pages.append(Page(urls.TOPICS, "topics.html", "Topics", TopicsContext(groups), "the topics overview"))
+    # Its links count each topic's articles, which edits that keep every list leave as they were.
+    pages.append(Page(urls.TOPICS, "topics.html", "Topics", TopicsContext(groups) if edits is None else None,
+                      "the topics overview"))
     return pages
 
 
 def topic_entries(ordered: list[Article], taxonomy: Taxonomy, items: dict[str, ArticleItem],
-                  analysed: Mapping[str, ArticleAnalysis]) -> tuple[dict[str, tuple[TopicArticle, ...]],
-                                                                   dict[str, list[TopicArticle]],
-                                                                   dict[str, tuple[AliasRow, ...]]]:
+                  analysed: Mapping[str, ArticleAnalysis], edits: Edits | None = None
+                  ) -> tuple[dict[str, tuple[TopicArticle, ...]], dict[str, list[TopicArticle]],
+                             dict[str, tuple[AliasRow, ...]], dict[str, list[int]]]:
     """Return each article's topics as topic pages list them, by article slug; then each
     topic's articles, newest first, and a row for each alias that tagged them, most matches
-    first, by topic slug.
+    first, by topic slug. After ``edits``, of the edited articles' topics alone, and then
+    where the edited articles are in each topic's articles (indexes), by topic slug.
 
     One record per article and topic serves the topic's pages and its pairs' pages. The
     alias rows are counted in the same pass over every article's tags: a second pass, over
     every entry of every topic, took a fifth of planning at 100,000 articles.
     """
     shown = {}
-    entries: dict[str, list[TopicArticle]] = {topic.slug: [] for topic in taxonomy.topics}
+    only = edits.topics if edits is not None else None
+    edited = edits.slugs if edits is not None else frozenset()
+    slugs = [topic.slug for topic in taxonomy.topics if only is None or topic.slug in only]
+    entries: dict[str, list[TopicArticle]] = {slug: [] for slug in slugs}
+    edited_at: dict[str, list[int]] = {slug: [] for slug in slugs}
     # topic slug -> alias -> [matches, articles, the newest articles with their matches]
-    tallies: dict[str, dict[str, list]] = {topic.slug: {} for topic in taxonomy.topics}
+    tallies: dict[str, dict[str, list]] = {slug: {} for slug in slugs}
     new_entry = tuple.__new__  # a TopicArticle in one C call, without the named tuple's __new__
     for article in ordered:
         item = items[article.slug]
         analysis = analysed[article.slug]
         mine = []
         for position, (link, found) in enumerate(zip(item.topics, analysis.evidence)):
+            if only is not None and link.slug not in entries:
+                continue
             entry = new_entry(TopicArticle, (item, link, analysis, position))
             mine.append(entry)
             entries[link.slug].append(entry)
@@ -802,23 +918,40 @@ def topic_entries(ordered: list[Article], taxonomy: Taxonomy, items: dict[str, A
                 counted[1] += 1
                 if len(counted[2]) < ALIAS_ARTICLES_SHOWN:
                     counted[2].append((item, count))
+        if article.slug in edited:
+            for entry in mine:
+                edited_at[entry.link.slug].append(len(entries[entry.link.slug]) - 1)
         shown[article.slug] = tuple(mine)
     aliases = {
         slug: tuple(AliasRow(alias, count, tuple(newest), articles) for alias, (count, articles, newest)
                     in sorted(tally.items(), key=lambda pair: (-pair[1][0], pair[0])))
         for slug, tally in tallies.items()
     }
-    return shown, entries, aliases
+    return shown, entries, aliases, edited_at
 
 
-def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem]) -> list[Page]:
+def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], edits: Edits | None = None) -> list[Page]:
+    """Return the pages of each date, month and year, the archive and the Undated page.
+
+    After ``edits``, only the pages of the edited articles' months have a context: the year
+    and archive pages count the articles of each date, which the edits leave as they were.
+    """
     dated = [article for article in ordered if article.date]
     undated = [items[article.slug] for article in ordered if not article.date]
+    edited_months = None if edits is None else {
+        (article.date.year, article.date.month) for article in dated if article.slug in edits.slugs}
     years = []
     pages = []
     for year, in_year in groupby(dated, key=lambda article: article.date.year):
         months = []
         for month, in_month in groupby(list(in_year), key=lambda article: article.date.month):
+            name, out_path, origin = format_month(year, month), urls.month_path(year, month), f"month {year}-{month:02d}"
+            if edited_months is not None and (year, month) not in edited_months:
+                for date, _ in groupby(in_month, key=lambda article: article.date):
+                    pages.append(Page(urls.date_path(date), "date.html", format_date(date), None,
+                                      f"date {date.isoformat()}"))
+                pages.append(Page(out_path, "month.html", name, None, origin))
+                continue
             days, counts = [], []
             for date, on_day in groupby(list(in_month), key=lambda article: article.date):
                 day = DayGroup(date, format_date(date), urls.date_path(date),
@@ -828,18 +961,20 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem]) ->
                 pages.append(Page(day.out_path, "date.html", day.date_text,
                                   ListContext(day.date_text, _count_text(len(day.items)), day.items),
                                   f"date {date.isoformat()}"))
-            group = MonthGroup(year, month, format_month(year, month), urls.month_path(year, month),
-                               urls.year_path(year), tuple(days))
+            group = MonthGroup(year, month, name, out_path, urls.year_path(year), tuple(days))
             months.append(MonthCount(year, month, group.name, group.out_path, tuple(counts)))
-            pages.append(Page(group.out_path, "month.html", group.name, MonthContext(group), f"month {year}-{month:02d}"))
+            pages.append(Page(group.out_path, "month.html", group.name, MonthContext(group), origin))
         year_group = YearGroup(year, urls.year_path(year), tuple(months))
         years.append(year_group)
-        pages.append(Page(year_group.out_path, "year.html", str(year), YearContext(year_group), f"year {year}"))
-    pages.append(Page(urls.ARCHIVE, "archive.html", "Archive", ArchiveContext(tuple(years), len(undated)), "the archive"))
+        pages.append(Page(year_group.out_path, "year.html", str(year),
+                          YearContext(year_group) if edits is None else None, f"year {year}"))
+    pages.append(Page(urls.ARCHIVE, "archive.html", "Archive",
+                      ArchiveContext(tuple(years), len(undated)) if edits is None else None, "the archive"))
     if undated:
         pages.append(Page(urls.UNDATED, "date.html", "Undated",
                           ListContext("Undated", "Articles whose text gives no full publication date. "
-                                      + _count_text(len(undated)), tuple(undated)), "the Undated page"))
+                                      + _count_text(len(undated)), tuple(undated))
+                          if edits is None or edits.shown_in(undated) else None, "the Undated page"))
     return pages
 
 

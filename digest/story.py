@@ -10,9 +10,11 @@ articles' analyses for one page are properties, made when the page is rendered.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import product
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -21,7 +23,8 @@ from .analysis import ArticleAnalysis
 from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
-from .site import ArticleItem, Page, PagePart, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink, paginate
+from .site import (ArticleItem, Edits, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink,
+                   list_pages, pages_showing, paginate)
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -183,54 +186,60 @@ class StoryPlan:
 
 def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
                analysed: Mapping[str, ArticleAnalysis], topic_links: dict[str, TopicLink],
-               shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int) -> StoryPlan:
+               shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int, edits: Edits | None = None) -> StoryPlan:
     """Return the timelines of site.py's topic pages, and the story views' pages.
 
     ``analysed`` has each article's analysis by slug, and ``shown`` each article's topics,
     as site.py lists them. Lists longer than ``page_size`` articles are split into pages as
-    site.paginate splits them.
+    site.paginate splits them. After ``edits``, ``shown`` need only hold the edited
+    articles' topics, and the pages the edits cannot have changed are planned without a
+    context (site.plan_pages).
     """
     # Oldest first, as the charts draw them; binned once for the timeline and every topic's own.
     dated = sorted(timeline_entries(ordered), key=attrgetter("date", "out_path"))
     scale = choose_scale(dated)
-    bins = bin_entries(dated, [ALL_LANE, *(topic.slug for topic in taxonomy.topics)], scale) if scale else {}
+    # After an edit, the timelines of the edited articles' topics; the whole site's only when
+    # a title changed, as its entries are the articles' dates, topics, titles and pages.
+    whole = edits is None or edits.retitled
+    topics = [topic for topic in taxonomy.topics if edits is None or topic.slug in edits.topics]
+    lanes = [ALL_LANE, *(topic.slug for topic in taxonomy.topics)] if whole else [topic.slug for topic in topics]
+    bins = bin_entries(dated, lanes, scale) if scale else {}
     timelines = {}
-    for topic in taxonomy.topics:
+    for topic in topics:
         timeline = None
         if scale is not None:
             lane = LaneSpec(topic.slug, topic.name, None, topic.kind)
             mine = [entry for found in bins[topic.slug].values() for entry in found]
             timeline = draw_timeline(mine, [lane], scale, show_labels=False, bins=bins)
         timelines[topic.slug] = timeline
-    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown, page_size)
+    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown, page_size, edits)
     pages.append(Page(urls.TIMELINE, "timeline.html", "Timeline",
-                      plan_timeline(ordered, taxonomy, topic_links, dated, scale, bins), "the timeline"))
-    pages += plan_voice_pages(ordered, items, analysed, topic_links, page_size)
-    pages += plan_source_pages(ordered, items, page_size)
+                      plan_timeline(ordered, taxonomy, topic_links, dated, scale, bins) if whole else None,
+                      "the timeline"))
+    pages += plan_voice_pages(ordered, items, analysed, topic_links, page_size, edits)
+    pages += plan_source_pages(ordered, items, page_size, edits)
     return StoryPlan(timelines, pages)
-
-
-def _is_front(part: PagePart) -> bool:
-    """Return True for the first page of a list, the one that shows the list's counts."""
-    return part.pager is None or part.pager.number is None
-
-
-def _page_number(pager: Pager | None) -> str:
-    """Return ", page 3" for a numbered page of a list, "" for its front page."""
-    return f", page {pager.number}" if pager and pager.number else ""
 
 
 # --------------------------------------------------------------------------- matrix
 
 
+PAIR_PATH = attrgetter("actor.item.out_path")  # of a PairEntry
+
+
 def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[str, TopicLink],
-                      shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int) -> list[Page]:
+                      shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int,
+                      edits: Edits | None = None) -> list[Page]:
     """Return the actor × place matrix and the pages of each pair that has articles, ``page_size`` a page.
 
     ``shown`` has each article's topics as their pages list it: a pair's page shows the same.
+    After ``edits``, only the pairs of two of the edited articles' topics are planned with
+    their articles; the matrix counts articles, which the edits leave as they were.
     """
     places = tuple(topic_links[topic.slug] for topic in taxonomy.places)
     both: dict[tuple[str, str], list[PairEntry]] = {}
+    edited = edits.slugs if edits is not None else frozenset()
+    edited_at: dict[tuple[str, str], list[int]] = {}  # where the edited articles are in each pair's list
     new_entry = tuple.__new__  # a PairEntry in one C call, as site.topic_entries makes its entries
     for article in ordered:
         mine = shown[article.slug]
@@ -246,28 +255,50 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
                     both[pair].append(new_entry(PairEntry, (actor, place)))
                 else:
                     both[pair] = [new_entry(PairEntry, (actor, place))]
-    fullest = max((len(found) for found in both.values()), default=0)
+                if article.slug in edited:
+                    edited_at.setdefault(pair, []).append(len(both[pair]) - 1)
+    counts = {pair: len(found) for pair, found in both.items()}
+    if edits is not None and not all(topic.slug in edits.topics for topic in taxonomy.topics):
+        # ``shown`` holds the edited articles' topics alone: the other pairs are counted.
+        kinds = {topic.slug: topic.kind for topic in taxonomy.topics}
+        counts = Counter()
+        for article in ordered:
+            slugs = [tag.slug for tag in article.tags]
+            counts.update(product([slug for slug in slugs if kinds[slug] == "actor"],
+                                  [slug for slug in slugs if kinds[slug] == "place"]))
+    fullest = max(counts.values(), default=0)
     pages, rows = [], []
     for actor in taxonomy.actors:
         cells = []
+        link = topic_links[actor.slug]
         for place in places:
-            found = both.get((actor.slug, place.slug), [])
-            out_path = urls.pair_path(actor.slug, place.slug) if found else None
-            level = 0 if not found else max(1, round(4 * len(found) / fullest))
-            cells.append(MatrixCell(place, len(found), out_path, level))
-            if found:
-                link = topic_links[actor.slug]
-                bare_link, bare_place = link.without_totals(), place.without_totals()
-                numbered = partial(urls.pair_page_path, actor.slug, place.slug)
-                for part in paginate(found, page_size, out_path, numbered):
-                    title = f"{link.name} × {place.name}" + _page_number(part.pager)
-                    context = (PairContext(link, place, part.items, len(found), part.pager) if _is_front(part)
+            pair = (actor.slug, place.slug)
+            count = counts.get(pair, 0)
+            out_path = urls.pair_path(actor.slug, place.slug) if count else None
+            level = 0 if not count else max(1, round(4 * count / fullest))
+            cells.append(MatrixCell(place, count, out_path, level))
+            if not count:
+                continue
+            numbered = partial(urls.pair_page_path, actor.slug, place.slug)
+            parts = []
+            if edits is None or (actor.slug in edits.topics and place.slug in edits.topics):
+                # The front page counts the pair's articles; a numbered page that shows no
+                # edited article is the last build's.
+                wanted = None if edits is None else {None} | pages_showing(count, edited_at.get(pair, ()), page_size)
+                parts = paginate(both[pair], page_size, out_path, numbered, wanted)
+            bare_link, bare_place = link.without_totals(), place.without_totals()
+            for part_path, number, part in list_pages(count, page_size, out_path, numbered, parts):
+                suffix = f", page {number}" if number else ""
+                context = None
+                if part is not None:
+                    context = (PairContext(link, place, part.items, count, part.pager) if number is None
                                else PairContext(bare_link, bare_place, part.items, None, part.pager))
-                    pages.append(Page(part.out_path, "pair.html", title, context,
-                                      f"the pair '{actor.slug}' × '{place.slug}'" + _page_number(part.pager)))
-        rows.append(MatrixRow(topic_links[actor.slug], tuple(cells)))
-    pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places", MatrixContext(places, tuple(rows)),
-                         "the actor × place matrix"))
+                pages.append(Page(part_path, "pair.html", f"{link.name} × {place.name}" + suffix, context,
+                                  f"the pair '{actor.slug}' × '{place.slug}'" + suffix))
+        rows.append(MatrixRow(link, tuple(cells)))
+    # The matrix counts the articles of each pair, which edits that keep every list leave as they were.
+    pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places",
+                         MatrixContext(places, tuple(rows)) if edits is None else None, "the actor × place matrix"))
     return pages
 
 
@@ -301,25 +332,37 @@ def plan_timeline(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[
 
 
 def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], analysed: Mapping[str, ArticleAnalysis],
-                     topic_links: dict[str, TopicLink], page_size: int) -> list[Page]:
+                     topic_links: dict[str, TopicLink], page_size: int, edits: Edits | None = None) -> list[Page]:
     """Return the Voices overview and the pages of each speaker, ``page_size`` articles a page,
-    from the quotations of each article."""
+    from the quotations of each article; after ``edits``, the pages of the speakers the edited
+    articles quote, or quoted, with their articles, and the others' pages without a context."""
     speakers: dict[str, Speaker] = {}
-    said: dict[str, list[QuotedIn]] = {}  # by speaker slug, newest article first
+    # By speaker slug, newest article first; None for a speaker whose pages an edit cannot have changed.
+    said: dict[str, list[QuotedIn] | None] = {}
     counts: dict[str, int] = {}  # quotations, by speaker slug
+    quoting: dict[str, int] = {}  # articles, by speaker slug
+    edited = edits.slugs if edits is not None else frozenset()
+    edited_at: dict[str, list[int]] = {}  # where the edited articles are in each speaker's list
     unknown = []
     new_quoted = tuple.__new__  # a QuotedIn in one C call
     for article in ordered:
         analysis, item = analysed[article.slug], items[article.slug]
         for position, (speaker, count) in enumerate(analysis.voices):
-            if speaker.slug in said:
-                said[speaker.slug].append(new_quoted(QuotedIn, (item, analysis, position)))
-                counts[speaker.slug] += count
+            slug = speaker.slug
+            if slug in counts:
+                counts[slug] += count
+                quoting[slug] += 1
             else:
                 # Two spellings of a name the taxonomy does not list can give one slug: one page.
-                speakers[speaker.slug] = speaker
-                said[speaker.slug] = [new_quoted(QuotedIn, (item, analysis, position))]
-                counts[speaker.slug] = count
+                speakers[slug] = speaker
+                counts[slug] = count
+                quoting[slug] = 1
+                said[slug] = [] if edits is None or urls.speaker_path(slug) in edits.speakers else None
+            rows = said[slug]
+            if rows is not None:
+                rows.append(new_quoted(QuotedIn, (item, analysis, position)))
+            if article.slug in edited:
+                edited_at.setdefault(slug, []).append(quoting[slug] - 1)
         if analysis.unattributed_count:
             unknown.append((item, analysis))
     links = []
@@ -327,13 +370,23 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
     for slug, speaker in speakers.items():
         out_path = urls.speaker_path(slug)
         link = SpeakerLink(speaker.name, out_path, topic_links.get(speaker.actor) if speaker.actor else None,
-                           counts[slug], len(said[slug]))
+                           counts[slug], quoting[slug])
         links.append(link)
+        numbered = partial(urls.speaker_page_path, slug)
+        rows = said[slug]
+        parts = []
+        if rows is not None:
+            # The front page counts the speaker's quotations and articles; a numbered page that
+            # shows no edited article is the last build's, unless the edit moved their articles.
+            wanted = None if edits is None or out_path in edits.regrouped else (
+                {None} | pages_showing(len(rows), edited_at.get(slug, ()), page_size))
+            parts = paginate(rows, page_size, out_path, numbered, wanted)
         bare = link.without_totals()
-        for part in paginate(said[slug], page_size, out_path, partial(urls.speaker_page_path, slug)):
-            pages.append(Page(part.out_path, "person.html", speaker.name + _page_number(part.pager),
-                              PersonContext(link if _is_front(part) else bare, part.items, part.pager),
-                              f"the speaker {speaker.name!r}" + _page_number(part.pager)))
+        for part_path, number, part in list_pages(quoting[slug], page_size, out_path, numbered, parts):
+            suffix = f", page {number}" if number else ""
+            pages.append(Page(part_path, "person.html", speaker.name + suffix,
+                              PersonContext(bare if number else link, part.items, part.pager) if part else None,
+                              f"the speaker {speaker.name!r}" + suffix))
     links.sort(key=lambda link: (-link.quotations, link.name))
     voices = VoicesContext(tuple(links), tuple(unknown[:page_size]), len(unknown))
     pages.insert(0, Page(urls.VOICES, "voices.html", "Voices", voices, "the Voices overview"))
@@ -343,35 +396,54 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
 # --------------------------------------------------------------------------- sources
 
 
-def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], page_size: int) -> list[Page]:
+def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], page_size: int,
+                      edits: Edits | None = None) -> list[Page]:
     """Return the sources overview and the pages of each source, which list its articles,
-    ``page_size`` a page."""
+    ``page_size`` a page; after ``edits``, the pages that show no edited article, and the
+    overview, which counts articles, without a context."""
     by_source: dict[str, list[ArticleItem]] = {}
+    unknown: list[ArticleItem] = []
+    edited = edits.articles if edits is not None else frozenset()
+    edited_at: dict[str | None, list[int]] = {}  # where the edited articles are in each source's list
     for article in ordered:
-        if article.source:
-            by_source.setdefault(article.source, []).append(items[article.slug])
+        item = items[article.slug]
+        found = by_source.setdefault(article.source, []) if article.source else unknown
+        if item.out_path in edited:
+            edited_at.setdefault(article.source, []).append(len(found))
+        found.append(item)
     slugs = source_slugs(list(by_source))
     links, pages = [], []
+    # A page that shows no edited article is the last build's, after an edit that keeps every list.
     for name in sorted(by_source, key=lambda name: (name.casefold(), name)):
-        link = SourceLink(name, urls.source_path(slugs[name]), len(by_source[name]))
+        found = by_source[name]
+        link = SourceLink(name, urls.source_path(slugs[name]), len(found))
         links.append(link)
-        bare = link.without_totals()
-        numbered = partial(urls.source_page_path, slugs[name])
-        for part in paginate(by_source[name], page_size, link.out_path, numbered):
-            pages.append(Page(part.out_path, "source.html", name + _page_number(part.pager),
-                              SourceContext(link if _is_front(part) else bare, part.items, part.pager),
-                              f"the source {name!r}" + _page_number(part.pager)))
-    unknown = [items[article.slug] for article in ordered if not article.source]
+        pages += _source_pages(link, found, partial(urls.source_page_path, slugs[name]), f"the source {name!r}",
+                               page_size, None if edits is None else edited_at.get(name, ()), unknown=False)
     unknown_link = SourceLink("Source not known", urls.source_path(UNKNOWN_SOURCE), len(unknown)) if unknown else None
     if unknown_link:
-        numbered = partial(urls.source_page_path, UNKNOWN_SOURCE)
-        for part in paginate(unknown, page_size, unknown_link.out_path, numbered):
-            pages.append(Page(part.out_path, "source.html", unknown_link.name + _page_number(part.pager),
-                              SourceContext(unknown_link if _is_front(part) else unknown_link.without_totals(),
-                                            part.items, part.pager, unknown=True),
-                              "the articles that name no source" + _page_number(part.pager)))
-    pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources", SourcesContext(tuple(links), unknown_link),
-                         "the sources overview"))
+        pages += _source_pages(unknown_link, unknown, partial(urls.source_page_path, UNKNOWN_SOURCE),
+                               "the articles that name no source", page_size,
+                               None if edits is None else edited_at.get(None, ()), unknown=True)
+    # The overview counts each source's articles, which edits that keep every list leave as they were.
+    pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources",
+                         SourcesContext(tuple(links), unknown_link) if edits is None else None, "the sources overview"))
+    return pages
+
+
+def _source_pages(link: SourceLink, found: list[ArticleItem], numbered: Callable[[int], str], origin: str,
+                  page_size: int, edited_at: Sequence[int] | None, unknown: bool) -> list[Page]:
+    """Return the pages of one source's articles, ``found`` (``unknown``: of the articles that
+    name no source); with ``edited_at`` (where the edited articles are in ``found``), those
+    that show none of them without a context."""
+    wanted = None if edited_at is None else pages_showing(len(found), edited_at, page_size)
+    parts = paginate(found, page_size, link.out_path, numbered, wanted)
+    bare = link.without_totals()
+    pages = []
+    for out_path, number, part in list_pages(len(found), page_size, link.out_path, numbered, parts):
+        suffix = f", page {number}" if number else ""
+        context = SourceContext(bare if number else link, part.items, part.pager, unknown=unknown) if part else None
+        pages.append(Page(out_path, "source.html", link.name + suffix, context, origin + suffix))
     return pages
 
 

@@ -25,17 +25,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from operator import attrgetter
 
 from . import urls
 from .analysis import ArticleAnalysis
 from .cache import LoadedFile
 from .model import Article
 from .related import Choice, mention_level
-from .site import (ArchiveContext, ArticleContext, ListContext, MonthContext, Page, Pager, TopicContext,
-                   YearContext, reading_order)
-from .story import PairContext, PersonContext, SourceContext
+from .site import (ROW_PATH, ArchiveContext, ArticleContext, Edits, ListContext, MonthContext, Page,
+                   Pager, TopicContext, YearContext, reading_order)
+from .story import PAIR_PATH, PairContext, PersonContext, SourceContext
 
 
 def articles_key(inputs_common: str, ordered: Iterable[Article], hashes: Mapping[str, str] | None = None) -> str:
@@ -50,19 +48,6 @@ def articles_key(inputs_common: str, ordered: Iterable[Article], hashes: Mapping
     for article in ordered:
         fields += (article.source_path, article.slug, hashes.get(article.source_path, article.content_hash))
     return hashlib.sha256("\0".join([inputs_common, *fields]).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Edits:
-    """What an edit of a few articles touches: their pages, their topics, their speakers."""
-
-    slugs: frozenset[str]  # the edited articles'
-    articles: frozenset[str]  # the out_paths of their pages
-    topics: frozenset[str]  # the slugs of their topics
-    speakers: frozenset[str]  # the out_paths of the speakers they quote, or quoted
-    # Of those, the speakers whose list of articles, or name, an edit may have changed: the
-    # others' numbered pages show the same articles, and no totals.
-    regrouped: frozenset[str]
 
 
 def find_edits(previous_key: object, current_key: str, inputs_common: str, ordered: Sequence[Article],
@@ -81,6 +66,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     if (articles_key(inputs_common, ordered, old_hashes) if old_hashes else current_key) != previous_key:
         return None  # other files or slugs, another order, or a cache the last site was not built from
     slugs, articles, topics, speakers, regrouped = set(), set(), set(), set(), set()
+    retitled = False
     for article in ordered:
         entry = before.get(article.source_path)
         if entry is None:
@@ -88,6 +74,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         old = entry.article
         if (old.date, old.source, _levels(old)) != (article.date, article.source, _levels(article)):
             return None
+        retitled = retitled or old.title != article.title
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
         topics.update(tag.slug for tag in article.tags)
@@ -97,12 +84,10 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             speakers.add(urls.speaker_path(slug))
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
-    return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped))
+    return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
+                 retitled)
 
 
-_ITEM_PATH = attrgetter("out_path")  # of an ArticleItem
-_ROW_PATH = attrgetter("item.out_path")  # of a TopicArticle, a QuotedIn, a RelatedItem
-_PAIR_PATH = attrgetter("actor.item.out_path")  # of a PairEntry
 
 
 def _is_front(pager: Pager | None) -> bool:
@@ -146,9 +131,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
-    # What each row of a list stands for, as the out_path of its article's page; taken by
-    # map() and isdisjoint() in C, as a site of 10,000 articles has 150,000 rows to look at.
-    none_edited = edited.isdisjoint
+    shown_in = edits.shown_in
 
     known = {}
     for page in pages:
@@ -158,19 +141,18 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
         context = page.context
         kind = type(context)
         if context is None:
-            pass  # not planned, for what the edits cannot have changed
+            pass  # not planned, for what the edits cannot have changed (site.plan_pages)
         elif kind is ArticleContext:
             # Its neighbours and related articles are the last build's: same order, same ranking.
             if (context.item.out_path in edited or (context.previous and context.previous.out_path in edited)
-                    or (context.next and context.next.out_path in edited)
-                    or not none_edited(map(_ROW_PATH, context.related))):
+                    or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)):
                 continue
         elif kind is ListContext or kind is SourceContext:
             # The index, a date, the Undated page, a source: the same articles, in the same order.
-            if not none_edited(map(_ITEM_PATH, context.items)):
+            if shown_in(context.items):
                 continue
         elif kind is MonthContext:
-            if not all(none_edited(map(_ITEM_PATH, day.items)) for day in context.month.days):
+            if any(shown_in(day.items) for day in context.month.days):
                 continue
         elif kind is YearContext or kind is ArchiveContext:
             pass  # how many articles each date has, which edits that keep every list leave as they were
@@ -179,17 +161,16 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             # alias rows and timeline) that count every article of the list. Its numbered pages
             # hold none (site.Pager): the same articles as before, unless an edit regrouped them.
             # A list that holds no edited article is not looked through.
-            if context.topic.slug in topics and (_is_front(context.pager)
-                                                 or not none_edited(map(_ROW_PATH, context.entries))):
+            if context.topic.slug in topics and (_is_front(context.pager) or shown_in(context.entries, ROW_PATH)):
                 continue
         elif kind is PairContext:
             if context.actor.slug in topics and context.place.slug in topics and (
-                    _is_front(context.pager) or not none_edited(map(_PAIR_PATH, context.found))):
+                    _is_front(context.pager) or shown_in(context.found, PAIR_PATH)):
                 continue
         elif kind is PersonContext:
             out_path = context.speaker.out_path
             if out_path in regrouped or out_path in speakers and (
-                    _is_front(context.pager) or not none_edited(map(_ROW_PATH, context.quoted))):
+                    _is_front(context.pager) or shown_in(context.quoted, ROW_PATH)):
                 continue
         else:
             continue  # a page that gathers the whole site

@@ -15,7 +15,7 @@ from digest.export import KeptRecords
 from digest import pipeline
 from digest.pipeline import build_site, cache_folder
 from digest.stored import Stored
-from digest.site import Settings, plan_site
+from digest.site import Settings, plan_pages, plan_site
 from digest.workers import ArticleHashes, page_key
 from synthetic import article_text, write_articles
 
@@ -642,6 +642,8 @@ EDITS = {
     "a topic it did not have": (append_to("report-010.md", "Officials spoke of Idlib."), False),
     "another source": (replace_in("report-010.md", "Wire 2", "Wire 9"), False),
     "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), False),
+    # The timeline shows titles: planned again, as the pages that list the article are.
+    "a title that keeps its slug": (replace_in("report-010.md", "report 10", "Report 10"), True),
     "another title": (replace_in("report-010.md", "report 10", "report ten"), False),
 }
 
@@ -657,9 +659,10 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         append_to(f"report-{number:03d}.md", QUOTE)(corpus)
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir, settings=settings)
-    told = []
+    told, planned = [], []
     find = pipeline.unchanged_pages
     monkeypatch.setattr(pipeline, "unchanged_pages", lambda *args: told.append(find(*args)) or told[-1])
+    monkeypatch.setattr(pipeline, "plan_pages", lambda *args: planned.append((args, plan_pages(*args))) or planned[-1][1])
     change(corpus)
     report = build_site(corpus, out_dir, settings=settings)
     fresh = tmp_path / "fresh" / "site"
@@ -667,12 +670,20 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
     assert build_record(out_dir)["page_keys"] == build_record(fresh)["page_keys"]
     assert tree(out_dir) == tree(fresh)
     known = told[0] if told else {}  # not asked when the edit may have changed a list
+    (inputs, choices, unplanned, edits), focused = planned[0]
     if lists_kept:
         # Most pages were not keyed; of the others, those that show no edited article were not rendered.
         assert len(known) > report.pages / 2
         assert report.rendered < report.pages - len(known)
+        # Planned for the edit, the pages are a full plan's, with the records of a few alone.
+        full = plan_pages(inputs, choices, unplanned)
+        assert [(page.out_path, page.template, page.title, page.origin) for page in focused] == [
+            (page.out_path, page.template, page.title, page.origin) for page in full]
+        assert all(page.context is None or page.context == whole.context for page, whole in zip(focused, full))
+        # Every page keyed was planned; a few planned (other days of the article's month) were not keyed.
+        assert report.pages - len(known) <= sum(page.context is not None for page in focused) < len(focused) / 3
     else:
-        assert known == {}
+        assert known == {} and edits is None
 
 
 def search_inputs_sent(monkeypatch) -> list:
