@@ -646,19 +646,23 @@ def numbered_pages(count: int, page_size: int) -> int:
     the front page, which shows the newest full page with the short one after it, shows
     them all."""
     chunks = -(-count // page_size)
-    oldest_on_front = chunks if count % page_size == 0 else chunks - 1
-    return chunks if oldest_on_front > 1 else 0
+    return chunks if _oldest_on_front(count, page_size) > 1 else 0
+
+
+def _oldest_on_front(count: int, page_size: int) -> int:
+    """Return the number of the oldest numbered page whose items the front page of a list of
+    ``count`` items shows: the newest, or the one before it when the newest is short."""
+    chunks = -(-count // page_size)
+    return chunks if count % page_size == 0 else chunks - 1
 
 
 def _first_on_front(count: int, page_size: int) -> int:
     """Return the position, counted from the oldest from 1, of the oldest item that the front
     page of a list of ``count`` items with numbered pages shows."""
-    chunks = -(-count // page_size)
-    oldest_on_front = chunks if count % page_size == 0 else chunks - 1
-    return (oldest_on_front - 1) * page_size + 1
+    return (_oldest_on_front(count, page_size) - 1) * page_size + 1
 
 
-def pages_showing(count: int, indexes: Iterable[int], page_size: int) -> set[int | None]:
+def _pages_showing(count: int, indexes: Iterable[int], page_size: int) -> set[int | None]:
     """Return the numbers of the pages (None: the front page) that paginate gives a list of
     ``count`` items and that show the items at ``indexes`` (newest first, from 0)."""
     indexes = list(indexes)
@@ -674,6 +678,22 @@ def pages_showing(count: int, indexes: Iterable[int], page_size: int) -> set[int
     return shown
 
 
+def parts_showing(items: Sequence[Listed], page_size: int, front_path: str, numbered_path: Callable[[int], str],
+                  edited_at: Iterable[int] | None, with_front: bool) -> list[PagePart]:
+    """Return paginate's parts of the pages of ``items`` that an edit can have changed (plan_pages).
+
+    With ``edited_at`` None (no edit, or one that moved the list's items), every page.
+    Otherwise the pages that show the items at ``edited_at`` (newest first, from 0), and the
+    front page ``with_front``, when it holds totals of the list that an edit can change.
+    """
+    if edited_at is None:
+        return paginate(items, page_size, front_path, numbered_path)
+    wanted = _pages_showing(len(items), edited_at, page_size)
+    if with_front:
+        wanted.add(None)
+    return paginate(items, page_size, front_path, numbered_path, wanted)
+
+
 def list_pages(count: int, page_size: int, front_path: str, numbered_path: Callable[[int], str],
                parts: Iterable[PagePart] = ()) -> list[tuple[str, int | None, PagePart | None]]:
     """Return each page of a list of ``count`` items as paginate splits it: its out_path, its
@@ -687,12 +707,10 @@ def list_pages(count: int, page_size: int, front_path: str, numbered_path: Calla
 
 def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits: Edits | None = None) -> list[Page]:
     # After an edit that keeps every list, a page that shows no edited article is the last build's.
-    wanted = None if edits is None else pages_showing(
-        len(listed), [index for index, item in enumerate(listed) if item.out_path in edits.articles], settings.page_size)
+    edited_at = None if edits is None else [index for index, item in enumerate(listed) if item.out_path in edits.articles]
+    parts = parts_showing(listed, settings.page_size, urls.INDEX, urls.index_page_path, edited_at, with_front=False)
     pages = []
-    for out_path, number, part in list_pages(len(listed), settings.page_size, urls.INDEX, urls.index_page_path,
-                                             paginate(listed, settings.page_size, urls.INDEX, urls.index_page_path,
-                                                      wanted)):
+    for out_path, number, part in list_pages(len(listed), settings.page_size, urls.INDEX, urls.index_page_path, parts):
         if number is None:
             context = ListContext(settings.site_title, f"{len(listed)} articles, newest first.", part.items,
                                   part.pager) if part else None
@@ -845,8 +863,8 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
         if edits is None or topic.slug in edits.topics:
             # The front page counts every article of the topic; a numbered page that shows no
             # edited article is the last build's.
-            wanted = None if edits is None else {None} | pages_showing(len(found), edited_at[topic.slug], page_size)
-            parts = paginate(found, page_size, link.out_path, numbered, wanted)
+            parts = parts_showing(found, page_size, link.out_path, numbered,
+                                  None if edits is None else edited_at[topic.slug], with_front=True)
         alias_rows = aliases.get(topic.slug, ())
         mentions = sum(row.count for row in alias_rows)  # every mention matched an alias
         timeline = (timelines or {}).get(topic.slug)

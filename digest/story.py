@@ -24,7 +24,7 @@ from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
 from .site import (ArticleItem, Edits, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink,
-                   list_pages, pages_showing, paginate)
+                   list_pages, parts_showing)
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -284,8 +284,8 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
             if edits is None or (actor.slug in edits.topics and place.slug in edits.topics):
                 # The front page counts the pair's articles; a numbered page that shows no
                 # edited article is the last build's.
-                wanted = None if edits is None else {None} | pages_showing(count, edited_at.get(pair, ()), page_size)
-                parts = paginate(both[pair], page_size, out_path, numbered, wanted)
+                parts = parts_showing(both[pair], page_size, out_path, numbered,
+                                      None if edits is None else edited_at.get(pair, ()), with_front=True)
             bare_link, bare_place = link.without_totals(), place.without_totals()
             for part_path, number, part in list_pages(count, page_size, out_path, numbered, parts):
                 suffix = f", page {number}" if number else ""
@@ -378,9 +378,8 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
         if rows is not None:
             # The front page counts the speaker's quotations and articles; a numbered page that
             # shows no edited article is the last build's, unless the edit moved their articles.
-            wanted = None if edits is None or out_path in edits.regrouped else (
-                {None} | pages_showing(len(rows), edited_at.get(slug, ()), page_size))
-            parts = paginate(rows, page_size, out_path, numbered, wanted)
+            parts = parts_showing(rows, page_size, out_path, numbered, None if edits is None or out_path in
+                                  edits.regrouped else edited_at.get(slug, ()), with_front=True)
         bare = link.without_totals()
         for part_path, number, part in list_pages(quoting[slug], page_size, out_path, numbered, parts):
             suffix = f", page {number}" if number else ""
@@ -436,8 +435,7 @@ def _source_pages(link: SourceLink, found: list[ArticleItem], numbered: Callable
     """Return the pages of one source's articles, ``found`` (``unknown``: of the articles that
     name no source); with ``edited_at`` (where the edited articles are in ``found``), those
     that show none of them without a context."""
-    wanted = None if edited_at is None else pages_showing(len(found), edited_at, page_size)
-    parts = paginate(found, page_size, link.out_path, numbered, wanted)
+    parts = parts_showing(found, page_size, link.out_path, numbered, edited_at, with_front=False)
     bare = link.without_totals()
     pages = []
     for out_path, number, part in list_pages(len(found), page_size, link.out_path, numbered, parts):
