@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 
 from . import __version__, urls
+from .aliases import aliases_record, updated_aliases
 from .errors import DigestError, DigestErrors
 from .export import KeptRecords, Placed, articles_json_parts
 from .feeds import feed_xml, plan_feeds
@@ -312,8 +313,12 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             json_copier = cleanup.enter_context(ThreadPoolExecutor(1)).submit(
                 _stage_articles_json, staging.folder, ordered, taxonomy, records)
         with collector_paused():
-            items = dict(zip([article.slug for article in ordered], list_items(ordered, analyses, taxonomy, settings)))
-            to_plan = plan_inputs(ordered, taxonomy, settings, analyses, items)
+            listed = list_items(ordered, analyses, taxonomy, settings)
+            items = dict(zip([article.slug for article in ordered], listed))
+            # After an edit, the topics' alias rows are the last build's, updated for it.
+            aliases = updated_aliases(previous.get("aliases"), edits.recounts, listed) if edits is not None else None
+            to_plan = plan_inputs(ordered, taxonomy, settings, analyses, items, aliases)
+            del listed, aliases
         nav = navigation(to_plan.has_undated)
         # Everything a page's HTML depends on besides its own context.
         common_key = fingerprint(inputs_common, [(label, target) for label, target in nav], settings.site_title)
@@ -417,6 +422,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         "previous_site": _kept_site_record(kept_site, previous_keys, page_keys),
         "others_key": others_key,
         "related_key": ranking.fingerprint,
+        "aliases": aliases_record(to_plan.aliases),
         "other_paths": other_paths,
     })
     return BuildReport(

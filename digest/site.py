@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from . import urls
+from .aliases import AliasRow, Aliases, Recount, count_aliases
 from .collector import collector_paused
 from .analysis import (
     SUMMARY_LENGTH,
@@ -299,21 +300,6 @@ class TopicArticle(NamedTuple):
         return TopicEvidence(self.link, found.aliases, self.item.out_path, found)
 
 
-# The articles an alias row names: the newest few. On a large site an alias matches in
-# thousands of articles, and the topic's own pages list them all.
-ALIAS_ARTICLES_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class AliasRow:
-    """Why a topic tags what it tags: one alias, how often it matched, and where."""
-
-    alias: str
-    count: int  # matches, in every article
-    articles: tuple[tuple[ArticleItem, int], ...]  # the newest articles it matched in, with their matches
-    article_count: int  # every article it matched in; more than len(articles) on a large site
-
-
 @dataclass(frozen=True)
 class TopicContext:
     # The counts and aliases of the whole topic are None and () on numbered pages, and the
@@ -467,6 +453,9 @@ class Edits:
     # others' numbered pages show the same articles, and no totals.
     regrouped: frozenset[str]
     retitled: bool = True  # whether an edited article's title changed, which the timeline shows
+    # The aliases whose matches in an edited article changed, which the alias rows of its
+    # topics count (aliases.updated_aliases); None for a caller that does not tell them.
+    recounts: tuple[Recount, ...] | None = None
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
         """Return whether an edited article is among ``rows``, whose articles' out_paths are
@@ -514,6 +503,7 @@ class PlanInputs:
     analysed: Mapping[str, ArticleAnalysis]  # by slug
     items: Mapping[str, ArticleItem]  # by slug
     listed: tuple[ArticleItem, ...]  # the items, newest first
+    aliases: Aliases  # the alias rows of every topic (aliases.py)
 
     @property
     def has_undated(self) -> bool:
@@ -522,10 +512,11 @@ class PlanInputs:
 
 def plan_inputs(ordered: Sequence[Article], taxonomy: Taxonomy, settings: Settings,
                 analyses: Mapping[str, ArticleAnalysis] | None = None,
-                items: Mapping[str, ArticleItem] | None = None) -> PlanInputs:
+                items: Mapping[str, ArticleItem] | None = None, aliases: Aliases | None = None) -> PlanInputs:
     """Return what the plan of ``ordered``, articles newest first (newest_first), is made from.
 
-    ``analyses`` and ``items`` are as plan_site takes them.
+    ``analyses`` and ``items`` are as plan_site takes them; ``aliases`` are count_aliases of
+    the articles, for a caller that has them (aliases.updated_aliases).
     """
     known = analyses or {}
     analysed = {article.slug: known.get(article.source_path) or
@@ -533,7 +524,10 @@ def plan_inputs(ordered: Sequence[Article], taxonomy: Taxonomy, settings: Settin
     if items is None:
         make_item = _ItemMaker({topic.slug: topic for topic in taxonomy.topics}, settings)
         items = {article.slug: make_item(article, analysed[article.slug]) for article in ordered}
-    return PlanInputs(ordered, taxonomy, settings, analysed, items, tuple([items[article.slug] for article in ordered]))
+    if aliases is None:
+        aliases = count_aliases(ordered, items, analysed, [topic.slug for topic in taxonomy.topics])
+    return PlanInputs(ordered, taxonomy, settings, analysed, items, tuple([items[article.slug] for article in ordered]),
+                      aliases)
 
 
 def plan_pages(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
@@ -582,15 +576,10 @@ def plan_topics_and_story(inputs: PlanInputs, edits: Edits | None = None) -> lis
 
     ordered, taxonomy, settings, items, analysed = (inputs.ordered, inputs.taxonomy, inputs.settings, inputs.items,
                                                     inputs.analysed)
-    # After an edit, the entries of the edited articles' topics alone: the others' pages are
-    # the last build's, and planning needs only how many articles each topic has.
-    shown, entries, aliases, edited_at = topic_entries(ordered, taxonomy, items, analysed, edits)
-    counts = {slug: len(found) for slug, found in entries.items()}
-    if len(counts) < len(taxonomy.topics):
-        counts = Counter(link.slug for item in inputs.listed for link in item.topics)
-    topic_links = {topic.slug: _topic_link(topic, counts.get(topic.slug, 0)) for topic in taxonomy.topics}
-    story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, settings.page_size, edits)
-    return (plan_topic_pages(taxonomy, topic_links, entries, aliases, settings.page_size, story.timelines,
+    shown, entries, edited_at = topic_entries(ordered, taxonomy, items, analysed, edits)
+    topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
+    story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, entries, settings.page_size, edits)
+    return (plan_topic_pages(taxonomy, topic_links, entries, inputs.aliases, settings.page_size, story.timelines,
                              edits, edited_at) + story.pages)
 
 
@@ -894,58 +883,85 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
     return pages
 
 
-def topic_entries(ordered: list[Article], taxonomy: Taxonomy, items: dict[str, ArticleItem],
+def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, items: Mapping[str, ArticleItem],
                   analysed: Mapping[str, ArticleAnalysis], edits: Edits | None = None
-                  ) -> tuple[dict[str, tuple[TopicArticle, ...]], dict[str, list[TopicArticle]],
-                             dict[str, tuple[AliasRow, ...]], dict[str, list[int]]]:
+                  ) -> tuple[dict[str, tuple[TopicArticle, ...]] | None, dict[str, Sequence[TopicArticle]],
+                             dict[str, list[int]]]:
     """Return each article's topics as topic pages list them, by article slug; then each
-    topic's articles, newest first, and a row for each alias that tagged them, most matches
-    first, by topic slug. After ``edits``, of the edited articles' topics alone, and then
-    where the edited articles are in each topic's articles (indexes), by topic slug.
+    topic's articles, newest first, by topic slug.
 
-    One record per article and topic serves the topic's pages and its pairs' pages. The
-    alias rows are counted in the same pass over every article's tags: a second pass, over
-    every entry of every topic, took a fifth of planning at 100,000 articles.
+    After ``edits``, no article's topics (None): each topic's articles are a LazyList of
+    their indexes among ``ordered``, whose entries are made as the few pages that show them
+    are planned; then where the edited articles are in the lists of their topics, by topic
+    slug. Making every entry took a quarter of planning after an edit, at 10,000 articles.
     """
+    if edits is not None:
+        return None, *_topic_lists(ordered, taxonomy, items, analysed, edits)
     shown = {}
-    only = edits.topics if edits is not None else None
-    edited = edits.slugs if edits is not None else frozenset()
-    slugs = [topic.slug for topic in taxonomy.topics if only is None or topic.slug in only]
-    entries: dict[str, list[TopicArticle]] = {slug: [] for slug in slugs}
-    edited_at: dict[str, list[int]] = {slug: [] for slug in slugs}
-    # topic slug -> alias -> [matches, articles, the newest articles with their matches]
-    tallies: dict[str, dict[str, list]] = {slug: {} for slug in slugs}
+    entries: dict[str, list[TopicArticle]] = {topic.slug: [] for topic in taxonomy.topics}
     new_entry = tuple.__new__  # a TopicArticle in one C call, without the named tuple's __new__
     for article in ordered:
         item = items[article.slug]
         analysis = analysed[article.slug]
-        mine = []
-        for position, (link, found) in enumerate(zip(item.topics, analysis.evidence)):
-            if only is not None and link.slug not in entries:
-                continue
-            entry = new_entry(TopicArticle, (item, link, analysis, position))
-            mine.append(entry)
-            entries[link.slug].append(entry)
-            tally = tallies[link.slug]
-            for alias, count in found.aliases:
-                counted = tally.get(alias)
-                if counted is None:
-                    tally[alias] = [count, 1, [(item, count)]]
-                    continue
-                counted[0] += count
-                counted[1] += 1
-                if len(counted[2]) < ALIAS_ARTICLES_SHOWN:
-                    counted[2].append((item, count))
-        if article.slug in edited:
-            for entry in mine:
-                edited_at[entry.link.slug].append(len(entries[entry.link.slug]) - 1)
-        shown[article.slug] = tuple(mine)
-    aliases = {
-        slug: tuple(AliasRow(alias, count, tuple(newest), articles) for alias, (count, articles, newest)
-                    in sorted(tally.items(), key=lambda pair: (-pair[1][0], pair[0])))
-        for slug, tally in tallies.items()
-    }
-    return shown, entries, aliases, edited_at
+        mine = tuple([new_entry(TopicArticle, (item, link, analysis, position))
+                      for position, link in enumerate(item.topics)])
+        for entry in mine:
+            entries[entry.link.slug].append(entry)
+        shown[article.slug] = mine
+    return shown, entries, {}
+
+
+def _topic_lists(ordered: Sequence[Article], taxonomy: Taxonomy, items: Mapping[str, ArticleItem],
+                 analysed: Mapping[str, ArticleAnalysis], edits: Edits
+                 ) -> tuple[dict[str, LazyList], dict[str, list[int]]]:
+    listed = [items[article.slug] for article in ordered]
+    # By topic slug: the index of each of its articles among ``ordered`` -> the topic's position among its tags
+    positions: dict[str, dict[int, int]] = {topic.slug: {} for topic in taxonomy.topics}
+    for index, item in enumerate(listed):
+        for position, link in enumerate(item.topics):
+            positions[link.slug][index] = position
+    new_entry = tuple.__new__
+
+    def entry(found: dict[int, int], index: int) -> TopicArticle:
+        item, position = listed[index], found[index]
+        return new_entry(TopicArticle, (item, item.topics[position], analysed[ordered[index].slug], position))
+
+    edited = edited_indexes(ordered, edits)
+    lists = {slug: LazyList(list(found), partial(entry, found)) for slug, found in positions.items()}
+    return lists, {slug: indexes_of(lists[slug].keys, edited) for slug in positions if slug in edits.topics}
+
+
+def edited_indexes(ordered: Sequence[Article], edits: Edits) -> list[int]:
+    """Return where the edited articles are among ``ordered``, in order."""
+    return [index for index, article in enumerate(ordered) if article.slug in edits.slugs]
+
+
+def indexes_of(indexes: Sequence[int], wanted: Iterable[int]) -> list[int]:
+    """Return where in ``indexes``, sorted, are those of ``wanted`` that it holds."""
+    found = []
+    for index in wanted:
+        at = bisect_left(indexes, index)
+        if at < len(indexes) and indexes[at] == index:
+            found.append(at)
+    return found
+
+
+class LazyList(Sequence):
+    """A list of ``keys`` whose items are ``make`` of each key, made as they are read."""
+
+    __slots__ = ("keys", "make")
+
+    def __init__(self, keys: Sequence, make: Callable[[object], object]):
+        self.keys = keys
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.make(key) for key in self.keys[index]]
+        return self.make(self.keys[index])
 
 
 def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], edits: Edits | None = None) -> list[Page]:

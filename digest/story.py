@@ -10,11 +10,9 @@ articles' analyses for one page are properties, made when the page is rendered.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import product
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -23,8 +21,8 @@ from .analysis import ArticleAnalysis
 from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
-from .site import (ArticleItem, Edits, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink,
-                   list_pages, parts_showing)
+from .site import (ArticleItem, Edits, LazyList, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink,
+                   edited_indexes, indexes_of, list_pages, parts_showing)
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -186,13 +184,14 @@ class StoryPlan:
 
 def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: Taxonomy,
                analysed: Mapping[str, ArticleAnalysis], topic_links: dict[str, TopicLink],
-               shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int, edits: Edits | None = None) -> StoryPlan:
+               shown: Mapping[str, tuple[TopicArticle, ...]] | None, entries: Mapping[str, Sequence[TopicArticle]],
+               page_size: int, edits: Edits | None = None) -> StoryPlan:
     """Return the timelines of site.py's topic pages, and the story views' pages.
 
-    ``analysed`` has each article's analysis by slug, and ``shown`` each article's topics,
-    as site.py lists them. Lists longer than ``page_size`` articles are split into pages as
-    site.paginate splits them. After ``edits``, ``shown`` need only hold the edited
-    articles' topics, and the pages the edits cannot have changed are planned without a
+    ``analysed`` has each article's analysis by slug; ``shown`` and ``entries`` are
+    site.topic_entries: each article's topics and each topic's articles, as site.py lists
+    them. Lists longer than ``page_size`` articles are split into pages as site.paginate
+    splits them. After ``edits``, the pages they cannot have changed are planned without a
     context (site.plan_pages).
     """
     # Oldest first, as the charts draw them; binned once for the timeline and every topic's own.
@@ -212,7 +211,7 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
             mine = [entry for found in bins[topic.slug].values() for entry in found]
             timeline = draw_timeline(mine, [lane], scale, show_labels=False, bins=bins)
         timelines[topic.slug] = timeline
-    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown, page_size, edits)
+    pages = plan_matrix_pages(ordered, taxonomy, topic_links, shown, entries, page_size, edits)
     pages.append(Page(urls.TIMELINE, "timeline.html", "Timeline",
                       plan_timeline(ordered, taxonomy, topic_links, dated, scale, bins) if whole else None,
                       "the timeline"))
@@ -228,44 +227,22 @@ PAIR_PATH = attrgetter("actor.item.out_path")  # of a PairEntry
 
 
 def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: dict[str, TopicLink],
-                      shown: Mapping[str, tuple[TopicArticle, ...]], page_size: int,
+                      shown: Mapping[str, tuple[TopicArticle, ...]] | None,
+                      entries: Mapping[str, Sequence[TopicArticle]], page_size: int,
                       edits: Edits | None = None) -> list[Page]:
     """Return the actor × place matrix and the pages of each pair that has articles, ``page_size`` a page.
 
-    ``shown`` has each article's topics as their pages list it: a pair's page shows the same.
-    After ``edits``, only the pairs of two of the edited articles' topics are planned with
-    their articles; the matrix counts articles, which the edits leave as they were.
+    ``shown`` and ``entries`` are site.topic_entries: each article's topics and each
+    topic's articles, as their pages list them; a pair's page shows the same. After
+    ``edits``, only the pairs of two of the edited articles' topics are planned with their
+    articles; the matrix counts articles, which the edits leave as they were.
     """
     places = tuple(topic_links[topic.slug] for topic in taxonomy.places)
-    both: dict[tuple[str, str], list[PairEntry]] = {}
-    edited = edits.slugs if edits is not None else frozenset()
-    edited_at: dict[tuple[str, str], list[int]] = {}  # where the edited articles are in each pair's list
-    new_entry = tuple.__new__  # a PairEntry in one C call, as site.topic_entries makes its entries
-    for article in ordered:
-        mine = shown[article.slug]
-        actors = [entry for entry in mine if entry.link.kind == "actor"]
-        if not actors:
-            continue
-        places_here = [entry for entry in mine if entry.link.kind == "place"]
-        for actor in actors:
-            actor_slug = actor.link.slug
-            for place in places_here:
-                pair = (actor_slug, place.link.slug)
-                if pair in both:
-                    both[pair].append(new_entry(PairEntry, (actor, place)))
-                else:
-                    both[pair] = [new_entry(PairEntry, (actor, place))]
-                if article.slug in edited:
-                    edited_at.setdefault(pair, []).append(len(both[pair]) - 1)
+    if edits is None:
+        both, edited_at = _pair_lists(ordered, shown), {}
+    else:
+        both, edited_at = _pair_lists_after(taxonomy, entries, edited_indexes(ordered, edits))
     counts = {pair: len(found) for pair, found in both.items()}
-    if edits is not None and not all(topic.slug in edits.topics for topic in taxonomy.topics):
-        # ``shown`` holds the edited articles' topics alone: the other pairs are counted.
-        kinds = {topic.slug: topic.kind for topic in taxonomy.topics}
-        counts = Counter()
-        for article in ordered:
-            slugs = [tag.slug for tag in article.tags]
-            counts.update(product([slug for slug in slugs if kinds[slug] == "actor"],
-                                  [slug for slug in slugs if kinds[slug] == "place"]))
     fullest = max(counts.values(), default=0)
     pages, rows = [], []
     for actor in taxonomy.actors:
@@ -285,7 +262,7 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
                 # The front page counts the pair's articles; a numbered page that shows no
                 # edited article is the last build's.
                 parts = parts_showing(both[pair], page_size, out_path, numbered,
-                                      None if edits is None else edited_at.get(pair, ()), with_front=True)
+                                      None if edits is None else edited_at[pair], with_front=True)
             bare_link, bare_place = link.without_totals(), place.without_totals()
             for part_path, number, part in list_pages(count, page_size, out_path, numbered, parts):
                 suffix = f", page {number}" if number else ""
@@ -300,6 +277,48 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
     pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places",
                          MatrixContext(places, tuple(rows)) if edits is None else None, "the actor × place matrix"))
     return pages
+
+
+def _pair_lists(ordered: list[Article], shown: Mapping[str, tuple[TopicArticle, ...]]
+                ) -> dict[tuple[str, str], list[PairEntry]]:
+    """Return each pair's articles, newest first, by (actor slug, place slug)."""
+    both: dict[tuple[str, str], list[PairEntry]] = {}
+    new_entry = tuple.__new__  # a PairEntry in one C call, as site.topic_entries makes its entries
+    for article in ordered:
+        mine = shown[article.slug]
+        actors = [entry for entry in mine if entry.link.kind == "actor"]
+        if not actors:
+            continue
+        places_here = [entry for entry in mine if entry.link.kind == "place"]
+        for actor in actors:
+            actor_slug = actor.link.slug
+            for place in places_here:
+                pair = (actor_slug, place.link.slug)
+                if pair in both:
+                    both[pair].append(new_entry(PairEntry, (actor, place)))
+                else:
+                    both[pair] = [new_entry(PairEntry, (actor, place))]
+    return both
+
+
+def _pair_lists_after(taxonomy: Taxonomy, entries: Mapping[str, LazyList], edited: list[int]
+                      ) -> tuple[dict[tuple[str, str], LazyList], dict[tuple[str, str], list[int]]]:
+    """Return each pair's articles, from its topics' (site.topic_entries after an edit, whose
+    keys are the articles' indexes), with where the ``edited`` articles (indexes) are in each."""
+    both, edited_at = {}, {}
+    held = {topic.slug: set(entries[topic.slug].keys) for topic in taxonomy.topics}
+    for actor in taxonomy.actors:
+        for place in taxonomy.places:
+            indexes = sorted(held[actor.slug] & held[place.slug])
+            if indexes:
+                pair = (actor.slug, place.slug)
+                both[pair] = LazyList(indexes, partial(_pair_entry, entries[actor.slug], entries[place.slug]))
+                edited_at[pair] = indexes_of(indexes, edited)
+    return both, edited_at
+
+
+def _pair_entry(actor_entries: LazyList, place_entries: LazyList, index: int) -> PairEntry:
+    return tuple.__new__(PairEntry, (actor_entries.make(index), place_entries.make(index)))
 
 
 # --------------------------------------------------------------------------- timeline

@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from . import urls
+from .aliases import recount
 from .analysis import ArticleAnalysis
 from .cache import LoadedFile
 from .model import Article
@@ -67,6 +68,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         return None  # other files or slugs, another order, or a cache the last site was not built from
     slugs, articles, topics, speakers, regrouped = set(), set(), set(), set(), set()
     retitled = False
+    recounts = []
     for article in ordered:
         entry = before.get(article.source_path)
         if entry is None:
@@ -78,6 +80,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
         topics.update(tag.slug for tag in article.tags)
+        recounts += recount(urls.article_path(article.slug), entry.analysis, analyses[article.source_path])
         quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices}
         quoting = {speaker.slug: speaker for speaker, _ in analyses[article.source_path].voices}
         for slug in quoted.keys() | quoting.keys():
@@ -85,9 +88,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
-                 retitled)
-
-
+                 retitled, tuple(recounts))
 
 
 def _is_front(pager: Pager | None) -> bool:

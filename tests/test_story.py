@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from digest import urls
+from digest.aliases import ALIAS_ARTICLES_SHOWN
 from digest.load import load_articles
-from digest.site import ALIAS_ARTICLES_SHOWN, Settings, plan_site
+from digest.site import Settings, plan_site
 from digest.tag import compile_matcher, tag_article
 from digest.story import source_slugs, timeline_entries
 from digest.timeline import DAY, MONTH, YEAR, LaneSpec, choose_scale, draw_timeline
