@@ -2,7 +2,7 @@
 
 Pure planning, like site.py, whose records it builds on: plan_story returns what
 site.plan_site adds to topic pages (a small timeline on each front page; their "why this
-tag" rows are counted by site.topic_entries) and the pages of these views. Links are
+tag" rows are counted by aliases.py) and the pages of these views. Links are
 site-relative out_paths, decided by urls.py. As in site.py, records that restate the
 articles' analyses for one page are properties, made when the page is rendered.
 """
