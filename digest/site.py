@@ -559,7 +559,7 @@ def plan_articles_and_dates(inputs: PlanInputs, choices: Sequence[Sequence[Choic
     ordered, settings, items = inputs.ordered, inputs.settings, inputs.items
     link = _ItemMaker({topic.slug: topic for topic in inputs.taxonomy.topics}, settings).link
     pages = plan_index_pages(inputs.listed, settings, edits)
-    related = _related_items(ordered, items, link, choices, unplanned)
+    related = _related_items(ordered, inputs.listed, link, choices, unplanned)
     pages += plan_article_pages(ordered, items, inputs.analysed, related, unplanned)
     pages += plan_archive_pages(ordered, items, edits)
     pages.append(Page(urls.SEARCH, "search.html", "Search", SearchContext(
@@ -576,7 +576,7 @@ def plan_topics_and_story(inputs: PlanInputs, edits: Edits | None = None) -> lis
 
     ordered, taxonomy, settings, items, analysed = (inputs.ordered, inputs.taxonomy, inputs.settings, inputs.items,
                                                     inputs.analysed)
-    shown, entries, edited_at = topic_entries(ordered, taxonomy, items, analysed, edits)
+    shown, entries, edited_at = topic_entries(ordered, taxonomy, inputs.listed, analysed, edits)
     topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
     story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, entries, settings.page_size, edits)
     return (plan_topic_pages(taxonomy, topic_links, entries, inputs.aliases, settings.page_size, story.timelines,
@@ -776,13 +776,12 @@ def _topic_link(topic: Topic, count: int) -> TopicLink:
     return TopicLink(topic.name, topic.slug, topic.kind, urls.topic_path(topic.slug), count)
 
 
-def _related_items(ordered: Sequence[Article], items: Mapping[str, ArticleItem], link: Callable[[str, int], TopicLink],
+def _related_items(ordered: Sequence[Article], listed: Sequence[ArticleItem], link: Callable[[str, int], TopicLink],
                    choices: Sequence[Sequence[Choice]],
                    unplanned: Container[str] = frozenset()) -> dict[str, tuple[RelatedItem, ...]]:
     """Return each article's related articles, ``choices`` (related.py), as its page lists
-    them, by slug; but those of the ``unplanned``."""
+    them, by slug; but those of the ``unplanned``. ``listed`` are the items of ``ordered``."""
     shared_links: dict[tuple[tuple[str, int], ...], tuple[TopicLink, ...]] = {}
-    listed = [items[article.slug] for article in ordered]
     new_related = tuple.__new__  # a RelatedItem in one C call, as topic_entries makes its entries
     related = {}
     for article, chosen in zip(ordered, choices):
@@ -883,12 +882,12 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
     return pages
 
 
-def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, items: Mapping[str, ArticleItem],
+def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequence[ArticleItem],
                   analysed: Mapping[str, ArticleAnalysis], edits: Edits | None = None
                   ) -> tuple[dict[str, tuple[TopicArticle, ...]] | None, dict[str, Sequence[TopicArticle]],
                              dict[str, list[int]]]:
     """Return each article's topics as topic pages list them, by article slug; then each
-    topic's articles, newest first, by topic slug.
+    topic's articles, newest first, by topic slug. ``listed`` are the items of ``ordered``.
 
     After ``edits``, no article's topics (None): each topic's articles are a LazyList of
     their indexes among ``ordered``, whose entries are made as the few pages that show them
@@ -896,12 +895,11 @@ def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, items: Mapping
     slug. Making every entry took a quarter of planning after an edit, at 10,000 articles.
     """
     if edits is not None:
-        return None, *_topic_lists(ordered, taxonomy, items, analysed, edits)
+        return None, *_topic_lists(ordered, taxonomy, listed, analysed, edits)
     shown = {}
     entries: dict[str, list[TopicArticle]] = {topic.slug: [] for topic in taxonomy.topics}
     new_entry = tuple.__new__  # a TopicArticle in one C call, without the named tuple's __new__
-    for article in ordered:
-        item = items[article.slug]
+    for article, item in zip(ordered, listed):
         analysis = analysed[article.slug]
         mine = tuple([new_entry(TopicArticle, (item, link, analysis, position))
                       for position, link in enumerate(item.topics)])
@@ -911,10 +909,9 @@ def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, items: Mapping
     return shown, entries, {}
 
 
-def _topic_lists(ordered: Sequence[Article], taxonomy: Taxonomy, items: Mapping[str, ArticleItem],
+def _topic_lists(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequence[ArticleItem],
                  analysed: Mapping[str, ArticleAnalysis], edits: Edits
                  ) -> tuple[dict[str, LazyList], dict[str, list[int]]]:
-    listed = [items[article.slug] for article in ordered]
     # By topic slug: the index of each of its articles among ``ordered`` -> the topic's position among its tags
     positions: dict[str, dict[int, int]] = {topic.slug: {} for topic in taxonomy.topics}
     for index, item in enumerate(listed):
