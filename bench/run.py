@@ -9,8 +9,8 @@ machine benchmarks the same files) and then built with ``python build.py --quiet
 process, as a user runs it (digest's modules compiled to bytecode first, as Python does
 on a user's first build, even where PYTHONDONTWRITEBYTECODE is set):
 
-- full build: into an empty output folder;
-- no-change rebuild: again, over the site the last build left;
+- full build: into a new folder, with no site and no cache, as a user's first build (NewFolders);
+- no-change rebuild: again, over the site the last full build left (or one built first, untimed);
 - one-article rebuild: after a sentence is added to one article, a different one each run,
   so that each run changes one article against both sites a build may reuse: the one it
   replaces, and the one before that, which it keeps to update (digest/write.py).
@@ -43,7 +43,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.make_corpus import write_corpus  # noqa: E402
-from digest.pipeline import cache_folder  # noqa: E402
 
 # What the two rebuilds reuse from the build before them.
 REBUILD_NOTE = "incremental: cached articles, unchanged pages taken over from the previous site"
@@ -70,6 +69,7 @@ class Result:
     runs: tuple[Run, ...]
     pages: int
     files: int
+    site: Path | None = None  # where the last run built, if it succeeded
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,16 +94,23 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.repeat} runs per scenario, work folder {args.work}")
     compile_package()
     results = []
-    for size in sizes:
-        corpus = prepare_corpus(args.work, size, args.seed)
-        for scenario in scenarios:
-            result = measure(scenario, corpus, args.work / f"site-{size}", size, args.repeat, args.timeout)
-            results.append(result)
-            print(format_row(result), flush=True)
-        if args.profile:
-            print_profile(corpus, args.work, size, args.timeout)
-        if not args.no_tagger:
-            print(measure_tagger(corpus), flush=True)
+    folders = NewFolders(args.work / "new")
+    try:
+        for size in sizes:
+            corpus = prepare_corpus(args.work, size, args.seed)
+            site = args.work / f"site-{size}"
+            for scenario in scenarios:
+                result = measure(scenario, corpus, site, size, args.repeat, args.timeout, folders)
+                results.append(result)
+                print(format_row(result), flush=True)
+                if scenario == "full build" and result.site is not None:
+                    site = result.site  # the rebuilds go over the last full build, made by this code
+            if args.profile:
+                print_profile(corpus, args.work, folders.new(f"profile-{size}"), size, args.timeout)
+            if not args.no_tagger:
+                print(measure_tagger(corpus), flush=True)
+    finally:
+        folders.remove_all()
     print()
     print(format_table(results))
     return 0
@@ -138,8 +145,14 @@ def prepare_corpus(work: Path, size: int, seed: int) -> Path:
     return corpus
 
 
-def measure(scenario: str, corpus: Path, site: Path, size: int, repeat: int, timeout: float) -> Result:
-    """Run ``scenario`` ``repeat`` times and return the runs and what the last one wrote."""
+def measure(scenario: str, corpus: Path, site: Path, size: int, repeat: int, timeout: float,
+            folders: NewFolders) -> Result:
+    """Run ``scenario`` ``repeat`` times and return the runs and what the last one wrote.
+
+    A full build goes from nothing, as a user's first build does: into a folder never used,
+    with no site and no cache (``folders``). The rebuilds go over ``site``, which is built
+    first, untimed, if it is not there.
+    """
     edited = sorted(corpus.glob("*.txt"))[size // 2]
     original = edited.read_bytes()
     runs = []
@@ -147,9 +160,8 @@ def measure(scenario: str, corpus: Path, site: Path, size: int, repeat: int, tim
         build(corpus, site, timeout)  # the site to rebuild over; not counted
     try:
         for number in range(repeat):
-            if scenario == "full build":  # from nothing: no site and no cache
-                shutil.rmtree(site, ignore_errors=True)
-                shutil.rmtree(cache_folder(site), ignore_errors=True)
+            if scenario == "full build":
+                site = folders.new(f"full-{size}-{number}") / "site"
             if scenario == "one-article rebuild":
                 edited.write_bytes(original + edit(number).encode())
             runs.append(build(corpus, site, timeout))
@@ -160,16 +172,79 @@ def measure(scenario: str, corpus: Path, site: Path, size: int, repeat: int, tim
             edited.write_bytes(original)
     pages = sum(1 for _ in site.rglob("*.html")) if site.exists() else 0
     files = sum(1 for path in site.rglob("*") if path.is_file()) if site.exists() else 0
-    return Result(size, scenario, tuple(runs), pages, files)
+    return Result(size, scenario, tuple(runs), pages, files, site if runs and runs[-1].ok else None)
 
 
-def build(corpus: Path, site: Path, timeout: float, extra: tuple[str, ...] = ()) -> Run:
-    """Run ``python build.py`` in a new process; return its wall time and peak memory."""
-    command = [sys.executable, *extra, str(REPO / "build.py"), "--articles", str(corpus),
-               "--output", str(site), "--quiet"]
+class NewFolders:
+    """Folders never used before, for builds from nothing, removed when the bench ends.
+
+    Not removed as soon as a build is timed: on ext4 without a journal, as on this project's
+    machine, the kernel gives a new file an inode number only after checking each free one
+    that was freed in the last minute (five while its block is unwritten), so the files of
+    a site just removed slow the writing of the next. With a 1,000-article site and its
+    cache removed before each of three full builds, the builds' system time went from 0.8 s
+    to 2.1 and 3.5 s, against 0.8–1.4 s into new folders. Where disk space runs short, the
+    older folders are removed after all, and the next build waits until they are a minute
+    old, with their blocks written.
+    """
+
+    WAIT_AFTER_REMOVING = 61  # seconds: the kernel's RECENTCY_MIN, with the blocks synced
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: list[Path] = []
+        self.largest = 0  # bytes the largest build took from the disk
+        self.free_before = 0
+        if root.exists():  # left by a bench that was stopped
+            self._remove([root])
+        else:  # removed by the bench before this one
+            self._wait_after(self._removed_at().stat().st_mtime if self._removed_at().exists() else 0)
+
+    def new(self, name: str) -> Path:
+        """Return a new, empty folder ``name``, first making room for a build as large as the largest yet."""
+        free = shutil.disk_usage(self.root.parent).free
+        if self.made:  # what the build into the last folder took, give or take what else the machine wrote
+            self.largest = max(self.largest, self.free_before - free)
+            if free < 2 * self.largest:
+                print(f"  {free / 2**30:.1f} GiB free: removing the folders of earlier builds", flush=True)
+                self._remove(self.made)
+                self.made = []
+        folder = self.root / name
+        folder.mkdir(parents=True)
+        self.made.append(folder)
+        self.free_before = shutil.disk_usage(self.root).free
+        return folder
+
+    def remove_all(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.made = []
+        self._removed_at().touch()
+
+    def _removed_at(self) -> Path:
+        return self.root.parent / ".removed"  # its time: when the last folders were removed
+
+    def _remove(self, folders: list[Path]) -> None:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._wait_after(time.time())
+
+    def _wait_after(self, removed: float) -> None:
+        wait = removed + self.WAIT_AFTER_REMOVING - time.time()
+        if wait > 0:
+            os.sync()
+            print(f"  waiting {wait:.0f} s, so that the files just removed do not slow the next build", flush=True)
+            time.sleep(wait)
+
+
+def build(corpus: Path, site: Path, timeout: float, program: tuple[str, ...] = (str(REPO / "build.py"),),
+          one_core: bool = False) -> Run:
+    """Run ``python build.py`` (or ``program``) in a new process; return its wall time and peak memory."""
+    command = [sys.executable, *program, "--articles", str(corpus), "--output", str(site), "--quiet"]
+    # With one core allowed, the build does all its work in its one process.
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=pin)
         status, usage = _wait(process, started + timeout)
         seconds = time.perf_counter() - started
         if status != 0:
@@ -275,19 +350,37 @@ def _best_seconds(work, repeat: int = 3) -> float:
     return best
 
 
-def print_profile(corpus: Path, work: Path, size: int, timeout: float, top: int = 25) -> None:
-    """Profile one full build with cProfile and print where its time goes."""
+# cProfile's command line writes its file when the program returns, and build.py ends with
+# os._exit (digest.cli.run), so the profiled build is run by hand.
+PROFILED_BUILD = """
+import cProfile, os, sys
+profile, repo, *arguments = sys.argv[1:]
+sys.path.insert(0, repo)
+from digest.cli import main
+profiler = cProfile.Profile()
+code = profiler.runcall(main, ["build", *arguments])
+profiler.dump_stats(profile)
+sys.stdout.flush()
+os._exit(code)
+"""
+
+
+def print_profile(corpus: Path, work: Path, folder: Path, size: int, timeout: float, top: int = 25) -> None:
+    """Profile one full build into ``folder`` with cProfile and print where its time goes.
+
+    The build is allowed one core, so that its loading and rendering, done in worker
+    processes on more, are in the one process profiled.
+    """
     import pstats
 
     profile = work / f"profile-{size}.prof"
-    site = work / f"site-{size}-profile"
-    shutil.rmtree(site, ignore_errors=True)
-    run = build(corpus, site, timeout, extra=("-m", "cProfile", "-o", str(profile)))
-    shutil.rmtree(site, ignore_errors=True)
-    if not run.ok:
+    profile.unlink(missing_ok=True)
+    run = build(corpus, folder / "site", timeout, program=("-c", PROFILED_BUILD, str(profile), str(REPO)),
+                one_core=True)
+    if not run.ok or not profile.exists():
         print(f"  profile of {size} articles: the build failed")
         return
-    print(f"\nProfile of a full build of {size} articles ({run.seconds:.1f} s under cProfile, "
+    print(f"\nProfile of a full build of {size} articles on one core ({run.seconds:.1f} s under cProfile, "
           f"peak {run.peak_bytes / 2**20:.0f} MiB), saved in {profile}:")
     stats = pstats.Stats(str(profile))
     print(f"\n  digest's functions by cumulative time (top {top}):")
