@@ -29,7 +29,7 @@ from . import urls
 from .analysis import ArticleAnalysis, FieldOrigin, RemovedLine, SentenceMatches, TagEvidence
 from .body import block_id
 from .recent import MadeOnce
-from .site import ArticleItem, RelatedItem, TopicEvidence, TopicLink
+from .site import ArticleItem, Pager, RelatedItem, TopicEvidence, TopicLink
 from .stored import contents
 
 try:  # markupsafe's own escaping, as a plain str: its public escape() makes a Markup of each piece
@@ -61,6 +61,23 @@ class PageFragments:
             current = ' aria-current="page"' if out_path == self.from_path else ""
             rows.append(f'<li><a href="{self._href(out_path)}"{current}>{_escape(label)}</a></li>\n')
         return Markup(f'<ul>\n{"".join(rows)}</ul>')
+
+    def pager_nav(self, pager: Pager) -> Markup:
+        """Return the links to the newer and older pages of a list, as the macro pager_nav of
+        _macros.html makes them; nothing when there are neither.
+
+        Made here rather than by the macro: a macro that links needs the page's context, and
+        a template imports it with context for each page, which makes of its macros a
+        reference cycle, left to the cycle collector. At 10,000 articles, that garbage took
+        each of the two rendering processes about 0.9 s to collect.
+        """
+        if not (pager.newer_out_path or pager.older_out_path):
+            return Markup("")
+        newer = (f'<li class="newer"><a href="{self._href(pager.newer_out_path)}" rel="prev">Newer articles</a></li>'
+                 if pager.newer_out_path else "")
+        older = (f'<li class="older"><a href="{self._href(pager.older_out_path)}" rel="next">Older articles</a></li>'
+                 if pager.older_out_path else "")
+        return Markup(f'<nav class="pager" aria-label="Pages of this list">\n<ul>\n{newer}{older}</ul>\n</nav>\n')
 
     def card(self, item: ArticleItem, heading_level: int = 2) -> Markup:
         """Return the card of ``item`` in a list: title, date, source, reading time, summary, topics."""
