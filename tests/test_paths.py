@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from digest.cli import main
 from digest.errors import DigestError
 from digest.load import load_articles
 from digest.pipeline import build_site
+from digest.workers import read_ahead
 from digest.write import check_output_folder, write_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,6 +74,19 @@ def test_a_pipe_named_like_an_article_is_reported_without_blocking(workspace):
     assert [str(error) for error in result.errors] == [
         "articles/pipe.txt: is not a regular file (a pipe, socket or device); remove it"
     ]
+
+
+def test_reading_ahead_passes_over_what_cannot_be_read_without_blocking(workspace):
+    # The loading workers ask the kernel to read a shard's files ahead; one swapped for a
+    # named pipe, removed or made a folder since the listing is left for loading to report.
+    folder = workspace / "articles"
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "folder.txt").mkdir()
+    paths = [folder / "good.txt", folder / "pipe.txt", folder / "missing.txt", folder / "folder.txt"]
+    reading = threading.Thread(target=read_ahead, args=(paths,), daemon=True)
+    reading.start()
+    reading.join(timeout=10)
+    assert not reading.is_alive()
 
 
 HOSTILE_TITLES = [
