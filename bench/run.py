@@ -180,7 +180,7 @@ class NewFolders:
 
     Not removed as soon as a build is timed: on ext4 without a journal, as on this project's
     machine, the kernel gives a new file an inode number only after checking each free one
-    that was freed in the last minute (five while its block is unwritten), so the files of
+    that was freed in the last minute (six while its block is not written back), so the files of
     a site just removed slow the writing of the next. With a 1,000-article site and its
     cache removed before each of three full builds, the builds' system time went from 0.8 s
     to 2.1 and 3.5 s, against 0.8–1.4 s into new folders. Where disk space runs short, the
@@ -240,8 +240,10 @@ def build(corpus: Path, site: Path, timeout: float, program: tuple[str, ...] = (
           one_core: bool = False) -> Run:
     """Run ``python build.py`` (or ``program``) in a new process; return its wall time and peak memory."""
     command = [sys.executable, *program, "--articles", str(corpus), "--output", str(site), "--quiet"]
-    # With one core allowed, the build does all its work in its one process.
-    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
+    # With one core allowed, the build does all its work in its one process (Linux only).
+    pin = None
+    if one_core and hasattr(os, "sched_setaffinity"):
+        pin = lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # noqa: E731
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=pin)
