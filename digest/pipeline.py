@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -346,10 +346,17 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                 del made
         progress("plan", 0, 1)  # no bar, but timed apart for --verbose
         with collector_paused():
-            # After an edit, the ranking's inputs are the last build's (find_edits proves it).
+            # After an edit, the ranking's inputs are the last build's (find_edits proves it),
+            # but for the mention levels of the articles it names: those alone are ranked again.
             ranking = KeptRanking(cache_dir / "related.pickle", code)
+            relevelled = [position for position, article in enumerate(ordered)
+                          if edits is not None and article.slug in edits.relevelled]
             choices = ranking(ordered, settings.related_count,
-                              same_as=previous.get("related_key") if edits is not None else None)
+                              same_as=previous.get("related_key") if edits is not None else None, changed=relevelled)
+            if edits is not None and ranking.reranked is None:
+                edits = None  # ranked without the last answer to compare with: any article's list may differ
+            elif edits is not None and ranking.reranked:
+                edits = replace(edits, reranked=frozenset(ordered[position].slug for position in ranking.reranked))
             # After an edit, the article pages it cannot have changed are not planned: making
             # their related articles and contexts took 0.15 s of the 0.5 s that planning
             # takes at 10,000 articles. They are taken from the last site, which holds them.

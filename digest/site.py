@@ -456,6 +456,10 @@ class Edits:
     # The aliases whose matches in an edited article changed, which the alias rows of its
     # topics count (aliases.updated_aliases); None for a caller that does not tell them.
     recounts: tuple[Recount, ...] | None = None
+    # The edited articles whose mention levels changed, which rank related articles
+    # (related.rerank); and, once ranked, the articles whose related lists changed with them: slugs.
+    relevelled: frozenset[str] = frozenset()
+    reranked: frozenset[str] = frozenset()
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
         """Return whether an edited article is among ``rows``, whose articles' out_paths are

@@ -4,9 +4,11 @@ A page's key (workers.page_key) digests its whole context: at 10,000 articles, k
 20,309 pages took as long as planning them, and a one-article rebuild changes a few dozen.
 
 This answers only for edits that leave the lists of articles (the index, the dates, the
-topics, the pairs, the sources, the related articles) as they were: the same files, each
-with the same slug, and each edited article with the same date, source and topics at the
-same mention levels (related.mention_level, which ranks related articles).
+topics, the pairs, the sources) as they were: the same files, each with the same slug, and
+each edited article with the same date, source and topics. Its mention levels of those
+topics (related.mention_level) may change: they rank related articles, which are then
+ranked again from the last build's ranking (related.rerank), and the pages whose related
+articles changed with them are keyed.
 Then a page's context can change only through a record of an edited article it shows, or
 through the totals, on the front page of a topic, a pair or a speaker, that count the edited
 article (or every page of a speaker whom it starts or stops quoting). The year and archive
@@ -66,7 +68,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items()}
     if (articles_key(inputs_common, ordered, old_hashes) if old_hashes else current_key) != previous_key:
         return None  # other files or slugs, another order, or a cache the last site was not built from
-    slugs, articles, topics, speakers, regrouped = set(), set(), set(), set(), set()
+    slugs, articles, topics, speakers, regrouped, relevelled = set(), set(), set(), set(), set(), set()
     retitled = False
     recounts = []
     for article in ordered:
@@ -74,8 +76,10 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         if entry is None:
             continue
         old = entry.article
-        if (old.date, old.source, _levels(old)) != (article.date, article.source, _levels(article)):
+        if (old.date, old.source, _topics(old)) != (article.date, article.source, _topics(article)):
             return None
+        if _levels(old) != _levels(article):
+            relevelled.add(article.slug)
         retitled = retitled or old.title != article.title
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
@@ -88,28 +92,33 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
-                 retitled, tuple(recounts))
+                 retitled, tuple(recounts), frozenset(relevelled))
 
 
 def _is_front(pager: Pager | None) -> bool:
     return pager is None or pager.number is None
 
 
-def _levels(article: Article) -> list[tuple[str, int]]:
-    return [(tag.slug, mention_level(tag.count)) for tag in article.tags]
+def _topics(article: Article) -> list[str]:
+    return [tag.slug for tag in article.tags]
+
+
+def _levels(article: Article) -> list[int]:
+    return [mention_level(tag.count) for tag in article.tags]
 
 
 def unchanged_articles(ordered: Sequence[Article], choices: Sequence[Sequence[Choice]], edits: Edits,
                        lost: Collection[str]) -> frozenset[str]:
     """Return the slugs of the articles whose pages ``edits`` cannot have changed: those that
     show no edited article, neither as themselves, as their neighbours, nor among their
-    related articles; but those whose pages the last site has ``lost`` (out_paths).
+    related articles, and whose related articles the edits left as they were; but those
+    whose pages the last site has ``lost`` (out_paths).
 
     ``ordered`` are the articles newest first, and ``choices`` their related articles
-    (related.rank_related), which the edits have left as they were (find_edits).
+    (related.rank_related), the same as before the edits but for the articles ``edits.reranked``.
     """
     edited = edits.slugs
-    changed = set(edited)
+    changed = set(edited) | edits.reranked
     chronological = reading_order(ordered)
     for position, article in enumerate(chronological):
         if article.slug in edited:
@@ -144,9 +153,11 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
         if context is None:
             pass  # not planned, for what the edits cannot have changed (site.plan_pages)
         elif kind is ArticleContext:
-            # Its neighbours and related articles are the last build's: same order, same ranking.
+            # Its neighbours are the last build's (the same order), and its related articles
+            # too unless the edits ranked them anew (Edits.reranked).
             if (context.item.out_path in edited or (context.previous and context.previous.out_path in edited)
-                    or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)):
+                    or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)
+                    or context.article.slug in edits.reranked):
                 continue
         elif kind is ListContext or kind is SourceContext:
             # The index, a date, the Undated page, a source: the same articles, in the same order.

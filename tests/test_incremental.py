@@ -638,8 +638,12 @@ EDITS = {
     "an older article quoting a speaker": (append_to("report-005.md", QUOTE), True),
     "two articles and a founding one": (lambda corpus: [append_to(name, "Nobody said more.")(corpus) for name in (
         "report-010.md", "report-011.md", "000_e83fb73f7fee90c4.txt")], True),
-    # Report 10 names Russia twice: a third mention is the next level, which ranks related articles anew.
-    "a mention at the next level": (append_to("report-010.md", "Officials spoke of Russia again."), False),
+    # Report 10 names Russia twice: a third mention is the next level, which ranks its
+    # related articles, and the lists of those it may enter or leave, anew.
+    "a mention at the next level": (append_to("report-010.md", "Officials spoke of Russia again."), True),
+    # Report 10 names Turkey three times: two is the level below, which other lists may drop it for.
+    "a mention fewer, at the level below": (replace_in("report-010.md", "of Turkey again. Officials spoke of Turkey again.",
+                                                       "of Turkey again."), True),
     "a topic it did not have": (append_to("report-010.md", "Officials spoke of Idlib."), False),
     "another source": (replace_in("report-010.md", "Wire 2", "Wire 9"), False),
     "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), False),
@@ -652,6 +656,8 @@ EDITS = {
     "a title that keeps its slug": (replace_in("report-010.md", "report 10", "Report 10"), True),
     "another title": (replace_in("report-010.md", "report 10", "report ten"), False),
 }
+# The edits that change mention levels, and so other articles' related lists.
+RERANKING = {"a mention at the next level", "a mention fewer, at the level below"}
 # The edits whose alias rows are counted again: the last build's do not name the article that
 # takes the place of the one the edit takes out (aliases.updated_aliases).
 ROWS_COUNTED_AGAIN = {"a shown article's alias put another way"}
@@ -698,6 +704,8 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         assert (updated == [None]) == (edit_name in ROWS_COUNTED_AGAIN)
         assert inputs.aliases == count_aliases(inputs.ordered, inputs.items, inputs.analysed,
                                                [topic.slug for topic in inputs.taxonomy.topics])
+        # Ranked again for the edited article, whose level changed: other articles' lists with it.
+        assert bool(edits.relevelled) == bool(edits.reranked - edits.slugs) == (edit_name in RERANKING)
     else:
         assert known == {} and edits is None
 

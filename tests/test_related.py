@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from digest.model import Article, Origins, TopicTag
-from digest.related import KeptRanking, find_related, mention_level, rank_related
+from digest import related as related_module
+from digest.related import KeptRanking, find_related, mention_level, rank_related, rerank
 
 
 def make_article(slug: str, date: str | None, **counts: int) -> Article:
@@ -150,6 +151,68 @@ def test_a_kept_ranking_named_as_the_same_is_taken_without_its_fingerprint(tmp_p
     assert kept(other, 3) == rank_related(other, 3)
     again = KeptRanking(tmp_path / "related.pickle", "code")
     assert again(articles, 3, same_as=last) == ranked and again.fingerprint == last
+
+
+def random_articles(rng: random.Random, size: int, topics: list[str]) -> list[Article]:
+    return [make_article(f"s{rng.randrange(10 ** 6):06d}-{number}",
+                         None if rng.random() < 0.15 else f"2020-01-{rng.randint(1, 28):02d}",
+                         **{topic: rng.choice([1, 1, 2, 3, 5, 9, 17]) for topic in topics if rng.random() < 0.6})
+            for number in range(size)]
+
+
+def with_counts(rng: random.Random, article: Article, topics: list[str]) -> Article:
+    """``article`` mentioning each topic it mentions, and maybe others, a new number of times."""
+    counts = {topic: rng.choice([1, 2, 3, 5, 9, 17]) for topic in topics
+              if any(tag.slug == topic for tag in article.tags) or rng.random() < 0.2}
+    return replace(article, tags=tuple(TopicTag(topic, count, ()) for topic, count in counts.items()))
+
+
+def test_articles_ranked_again_for_new_levels_get_the_lists_of_ranking_every_article(monkeypatch):
+    # An edit that changes one article's mention levels changes the scores of its pairs
+    # alone. rerank starts from the last lists; those it cannot finish from them (a full
+    # list that an edited article left) are ranked from every article, which must come up.
+    ranked_from_all = []
+    ranked_again = related_module._Ranks.ranked_again
+    monkeypatch.setattr(related_module._Ranks, "ranked_again",
+                        lambda self, *args: ranked_from_all.append(1) or ranked_again(self, *args))
+    lists_changed = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        topics = [f"t{number}" for number in range(rng.randint(1, 4))]
+        before = random_articles(rng, rng.choice([3, 12, 40, 150]), topics)
+        count = rng.randint(1, 6)
+        changed = sorted(rng.sample(range(len(before)), rng.choice([1, 1, 2, 3])))
+        after = list(before)
+        for position in changed:
+            after[position] = with_counts(rng, before[position], topics)
+        old, expected = rank_related(before, count), rank_related(after, count)
+        ranked_from_all.clear()
+        new, differ = rerank(after, count, old, changed)
+        assert new == expected, f"seed {seed}"
+        assert differ == {position for position, (was, now) in enumerate(zip(old, expected)) if was != now}
+        assert len(ranked_from_all) >= len(changed)  # each edited article's own list, at least
+        lists_changed += len(ranked_from_all) > len(changed)
+    assert lists_changed >= 5
+
+
+def test_a_kept_ranking_is_ranked_again_for_the_articles_whose_levels_changed(tmp_path, monkeypatch):
+    rng = random.Random(7)
+    topics = ["russia", "idlib", "kurds"]
+    articles = random_articles(rng, 80, topics)
+    kept = KeptRanking(tmp_path / "related.pickle", "code")
+    ranked = kept(articles, 4)
+    last = kept.fingerprint
+    edited = articles[:10] + [with_counts(rng, articles[10], topics)] + articles[11:]
+    expected = rank_related(edited, 4)
+    monkeypatch.setattr(related_module, "rank_related", None)  # not ranked from scratch
+    assert kept(edited, 4, same_as=last, changed=[10]) == expected
+    assert kept.reranked == {position for position, (was, now) in enumerate(zip(ranked, expected)) if was != now}
+    assert 10 in kept.reranked and kept.fingerprint not in ("", last)
+    monkeypatch.undo()
+    # The kept answer is now the edited one's: named as the last build's, it cannot tell what changed.
+    assert KeptRanking(tmp_path / "related.pickle", "code")(edited, 4) == expected
+    again = KeptRanking(tmp_path / "related.pickle", "code")
+    assert again(articles, 4, same_as=last, changed=[10]) == ranked and again.reranked is None
 
 
 def test_article_pages_list_their_related_articles(built_site):
