@@ -781,6 +781,27 @@ def test_a_page_removed_from_the_site_by_hand_is_made_again_after_an_edit(corpus
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
 
 
+@pytest.mark.parametrize("kept_ranking", ["removed", "another build's"])
+def test_an_edit_of_mention_levels_without_the_last_ranking_plans_every_page(corpus, tmp_path, monkeypatch, kept_ranking):
+    # Ranked again from the last build's ranking, the related lists tell which pages changed.
+    # Without it (lost, or replaced by a build that did not finish), nothing tells: every
+    # page is planned and keyed.
+    out_dir = tmp_path / "site"
+    build_site(corpus, out_dir)
+    kept = cache_folder(out_dir) / "related.pickle"
+    if kept_ranking == "removed":
+        kept.unlink()
+    else:
+        fingerprint, chosen = pickle.loads(kept.read_bytes())
+        kept.write_bytes(pickle.dumps(("another build", chosen)))
+    planned = []
+    monkeypatch.setattr(pipeline, "plan_pages", lambda *args: planned.append(args) or plan_pages(*args))
+    append_to("report-010.md", "Officials spoke of Russia again.")(corpus)  # the next level (see EDITS)
+    build_site(corpus, out_dir)
+    assert planned[0][3] is None
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+
+
 def test_a_new_speaker_is_given_pages_after_an_edit_that_keys_few(corpus, tmp_path):
     out_dir = tmp_path / "site"
     build_site(corpus, out_dir)
