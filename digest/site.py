@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
@@ -439,7 +439,8 @@ ROW_PATH = attrgetter("item.out_path")  # of a TopicArticle, a QuotedIn, a Relat
 @dataclass(frozen=True)
 class Edits:
     """What an edit of a few articles touches (unchanged.find_edits), for an edit that left
-    every list of articles as it was: the same articles in each list, in the same order.
+    every list of articles as it was (the same articles in each list, in the same order) but
+    the lists of the topics in ``moved`` and of their pairs.
 
     Planning makes, after such an edit, only the records of the pages it can have changed
     (plan_pages), and unchanged.unchanged_pages tells which of those it did.
@@ -460,6 +461,9 @@ class Edits:
     # (related.rerank); and, once ranked, the articles whose related lists changed with them: slugs.
     relevelled: frozenset[str] = frozenset()
     reranked: frozenset[str] = frozenset()
+    # The topics that an edited article now names or no longer names (of ``topics``, which
+    # holds both): their lists, their pairs' and their totals changed.
+    moved: frozenset[str] = frozenset()
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
         """Return whether an edited article is among ``rows``, whose articles' out_paths are
@@ -580,7 +584,7 @@ def plan_topics_and_story(inputs: PlanInputs, edits: Edits | None = None) -> lis
 
     ordered, taxonomy, settings, items, analysed = (inputs.ordered, inputs.taxonomy, inputs.settings, inputs.items,
                                                     inputs.analysed)
-    shown, entries, edited_at = topic_entries(ordered, taxonomy, inputs.listed, analysed, edits)
+    shown, entries, edited_at = topic_entries(ordered, taxonomy, inputs.listed, analysed, edits, settings.page_size)
     topic_links = {topic.slug: _topic_link(topic, len(entries[topic.slug])) for topic in taxonomy.topics}
     story = plan_story(ordered, items, taxonomy, analysed, topic_links, shown, entries, settings.page_size, edits)
     return (plan_topic_pages(taxonomy, topic_links, entries, inputs.aliases, settings.page_size, story.timelines,
@@ -880,14 +884,16 @@ def plan_topic_pages(taxonomy: Taxonomy, topic_links: dict[str, TopicLink], entr
                 context, f"topic '{topic.slug}' in the taxonomy" + (f", page {number}" if number else ""),
             ))
     groups = (("Actors", tuple(overview["actor"])), ("Places", tuple(overview["place"])))
-    # Its links count each topic's articles, which edits that keep every list leave as they were.
-    pages.append(Page(urls.TOPICS, "topics.html", "Topics", TopicsContext(groups) if edits is None else None,
-                      "the topics overview"))
+    # Its links count each topic's articles, which only edits that move an article into or out
+    # of a topic's list change.
+    pages.append(Page(urls.TOPICS, "topics.html", "Topics",
+                      TopicsContext(groups) if edits is None or edits.moved else None, "the topics overview"))
     return pages
 
 
 def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequence[ArticleItem],
-                  analysed: Mapping[str, ArticleAnalysis], edits: Edits | None = None
+                  analysed: Mapping[str, ArticleAnalysis], edits: Edits | None = None,
+                  page_size: int = Settings.page_size
                   ) -> tuple[dict[str, tuple[TopicArticle, ...]] | None, dict[str, Sequence[TopicArticle]],
                              dict[str, list[int]]]:
     """Return each article's topics as topic pages list them, by article slug; then each
@@ -896,10 +902,12 @@ def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequen
     After ``edits``, no article's topics (None): each topic's articles are a LazyList of
     their indexes among ``ordered``, whose entries are made as the few pages that show them
     are planned; then where the edited articles are in the lists of their topics, by topic
-    slug. Making every entry took a quarter of planning after an edit, at 10,000 articles.
+    slug (and the articles that moved along, in the lists they entered or left, of
+    ``page_size`` a page: moved_from). Making every entry took a quarter of planning after
+    an edit, at 10,000 articles.
     """
     if edits is not None:
-        return None, *_topic_lists(ordered, taxonomy, listed, analysed, edits)
+        return None, *_topic_lists(ordered, taxonomy, listed, analysed, edits, page_size)
     shown = {}
     entries: dict[str, list[TopicArticle]] = {topic.slug: [] for topic in taxonomy.topics}
     new_entry = tuple.__new__  # a TopicArticle in one C call, without the named tuple's __new__
@@ -914,7 +922,7 @@ def topic_entries(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequen
 
 
 def _topic_lists(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequence[ArticleItem],
-                 analysed: Mapping[str, ArticleAnalysis], edits: Edits
+                 analysed: Mapping[str, ArticleAnalysis], edits: Edits, page_size: int
                  ) -> tuple[dict[str, LazyList], dict[str, list[int]]]:
     # By topic slug: the index of each of its articles among ``ordered`` -> the topic's position among its tags
     positions: dict[str, dict[int, int]] = {topic.slug: {} for topic in taxonomy.topics}
@@ -929,7 +937,9 @@ def _topic_lists(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequenc
 
     edited = edited_indexes(ordered, edits)
     lists = {slug: LazyList(list(found), partial(entry, found)) for slug, found in positions.items()}
-    return lists, {slug: indexes_of(lists[slug].keys, edited) for slug in positions if slug in edits.topics}
+    # A list that an edited article entered or left: its newer items move along (moved_from).
+    return lists, {slug: moved_from(lists[slug].keys, edited, page_size) if slug in edits.moved
+                   else indexes_of(lists[slug].keys, edited) for slug in positions if slug in edits.topics}
 
 
 def edited_indexes(ordered: Sequence[Article], edits: Edits) -> list[int]:
@@ -945,6 +955,28 @@ def indexes_of(indexes: Sequence[int], wanted: Iterable[int]) -> list[int]:
         if at < len(indexes) and indexes[at] == index:
             found.append(at)
     return found
+
+
+def moved_from(indexes: Sequence[int], edited: Collection[int], page_size: int) -> list[int]:
+    """Return where in ``indexes``, sorted (newest first), are the items of a list of
+    ``page_size`` items a page that ``edited`` entering or leaving it moved: each edited one
+    it holds, every newer item, and those of the pages whose pagers may have changed.
+
+    Pages of lists are numbered from the oldest (paginate): an item that enters or leaves a
+    list moves every newer item along, onto other pages, and leaves the older ones where
+    they were. The pagers of the newest pages link the pages after them, which each edited
+    item may have added or taken away: the newest page and one more for each edited item.
+    That is every page of a list short enough for the edits to have made its numbered
+    pages, or taken them all away.
+    """
+    count = len(indexes)
+    reach = 0
+    for index in edited:
+        at = bisect_left(indexes, index)
+        reach = max(reach, at + 1 if at < count and indexes[at] == index else at)
+    pages = -(-count // page_size)
+    reach = max(reach, count - (pages - len(edited) - 1) * page_size)
+    return list(range(min(reach, count)))
 
 
 class LazyList(Sequence):

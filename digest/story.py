@@ -22,7 +22,7 @@ from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
 from .site import (ArticleItem, Edits, LazyList, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink,
-                   edited_indexes, indexes_of, list_pages, parts_showing)
+                   edited_indexes, indexes_of, list_pages, moved_from, parts_showing)
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -198,8 +198,9 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
     dated = sorted(timeline_entries(ordered), key=attrgetter("date", "out_path"))
     scale = choose_scale(dated)
     # After an edit, the timelines of the edited articles' topics; the whole site's only when
-    # a title changed, as its entries are the articles' dates, topics, titles and pages.
-    whole = edits is None or edits.retitled
+    # a title or an article's topics changed, as its entries are the articles' dates, topics,
+    # titles and pages.
+    whole = edits is None or edits.retitled or bool(edits.moved)
     topics = [topic for topic in taxonomy.topics if edits is None or topic.slug in edits.topics]
     lanes = [ALL_LANE, *(topic.slug for topic in taxonomy.topics)] if whole else [topic.slug for topic in topics]
     bins = bin_entries(dated, lanes, scale) if scale else {}
@@ -241,7 +242,7 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
     if edits is None:
         both, edited_at = _pair_lists(ordered, shown), {}
     else:
-        both, edited_at = _pair_lists_after(taxonomy, entries, edited_indexes(ordered, edits))
+        both, edited_at = _pair_lists_after(taxonomy, entries, edited_indexes(ordered, edits), edits, page_size)
     counts = {pair: len(found) for pair, found in both.items()}
     fullest = max(counts.values(), default=0)
     pages, rows = [], []
@@ -258,9 +259,11 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
                 continue
             numbered = partial(urls.pair_page_path, actor.slug, place.slug)
             parts = []
-            if edits is None or (actor.slug in edits.topics and place.slug in edits.topics):
-                # The front page counts the pair's articles; a numbered page that shows no
-                # edited article is the last build's.
+            if edits is None or (actor.slug in edits.topics and place.slug in edits.topics
+                                 or actor.slug in edits.moved or place.slug in edits.moved):
+                # The front page counts the pair's articles, and each topic's; a numbered
+                # page that shows no edited article is the last build's, unless an edited
+                # article entered or left the pair's list (_pair_lists_after).
                 parts = parts_showing(both[pair], page_size, out_path, numbered,
                                       None if edits is None else edited_at[pair], with_front=True)
             bare_link, bare_place = link.without_totals(), place.without_totals()
@@ -273,9 +276,11 @@ def plan_matrix_pages(ordered: list[Article], taxonomy: Taxonomy, topic_links: d
                 pages.append(Page(part_path, "pair.html", f"{link.name} × {place.name}" + suffix, context,
                                   f"the pair '{actor.slug}' × '{place.slug}'" + suffix))
         rows.append(MatrixRow(link, tuple(cells)))
-    # The matrix counts the articles of each pair, which edits that keep every list leave as they were.
+    # The matrix counts the articles of each pair, which only edits that move an article into
+    # or out of a topic's list change.
     pages.insert(0, Page(urls.MATRIX, "matrix.html", "Actors × places",
-                         MatrixContext(places, tuple(rows)) if edits is None else None, "the actor × place matrix"))
+                         MatrixContext(places, tuple(rows)) if edits is None or edits.moved else None,
+                         "the actor × place matrix"))
     return pages
 
 
@@ -301,10 +306,13 @@ def _pair_lists(ordered: list[Article], shown: Mapping[str, tuple[TopicArticle, 
     return both
 
 
-def _pair_lists_after(taxonomy: Taxonomy, entries: Mapping[str, LazyList], edited: list[int]
-                      ) -> tuple[dict[tuple[str, str], LazyList], dict[tuple[str, str], list[int]]]:
-    """Return each pair's articles, from its topics' (site.topic_entries after an edit, whose
-    keys are the articles' indexes), with where the ``edited`` articles (indexes) are in each."""
+def _pair_lists_after(taxonomy: Taxonomy, entries: Mapping[str, LazyList], edited: list[int], edits: Edits,
+                      page_size: int) -> tuple[dict[tuple[str, str], LazyList], dict[tuple[str, str], list[int]]]:
+    """Return each pair's articles, from its topics' (site.topic_entries after ``edits``, whose
+    keys are the articles' indexes), with where the ``edited`` articles (indexes) are in each,
+    and the articles that moved along in a pair's list, of ``page_size`` a page, that an
+    edited article may have entered or left (site.moved_from): both its topics are the
+    edited articles', one of them among those they entered or left (Edits.moved)."""
     both, edited_at = {}, {}
     held = {topic.slug: set(entries[topic.slug].keys) for topic in taxonomy.topics}
     for actor in taxonomy.actors:
@@ -313,7 +321,9 @@ def _pair_lists_after(taxonomy: Taxonomy, entries: Mapping[str, LazyList], edite
             if indexes:
                 pair = (actor.slug, place.slug)
                 both[pair] = LazyList(indexes, partial(_pair_entry, entries[actor.slug], entries[place.slug]))
-                edited_at[pair] = indexes_of(indexes, edited)
+                moved = (actor.slug in edits.moved or place.slug in edits.moved) and (
+                    actor.slug in edits.topics and place.slug in edits.topics)
+                edited_at[pair] = moved_from(indexes, edited, page_size) if moved else indexes_of(indexes, edited)
     return both, edited_at
 
 
@@ -376,7 +386,9 @@ def plan_voice_pages(ordered: list[Article], items: dict[str, ArticleItem], anal
                 speakers[slug] = speaker
                 counts[slug] = count
                 quoting[slug] = 1
-                said[slug] = [] if edits is None or urls.speaker_path(slug) in edits.speakers else None
+                # A speaker's front page counts the articles of the actor they speak for.
+                said[slug] = [] if (edits is None or urls.speaker_path(slug) in edits.speakers
+                                    or speaker.actor in edits.moved) else None
             rows = said[slug]
             if rows is not None:
                 rows.append(new_quoted(QuotedIn, (item, analysis, position)))

@@ -4,16 +4,19 @@ A page's key (workers.page_key) digests its whole context: at 10,000 articles, k
 20,309 pages took as long as planning them, and a one-article rebuild changes a few dozen.
 
 This answers only for edits that leave the lists of articles (the index, the dates, the
-topics, the pairs, the sources) as they were: the same files, each with the same slug, and
-each edited article with the same date, source and topics. Its mention levels of those
-topics (related.mention_level) may change: they rank related articles, which are then
-ranked again from the last build's ranking (related.rerank), and the pages whose related
-articles changed with them are keyed.
+sources) as they were: the same files, each with the same slug, and each edited article
+with the same date and source. Its mention levels (related.mention_level) may change: they
+rank related articles, which are then ranked again from the last build's ranking
+(related.rerank), and the pages whose related articles changed with them are keyed. So may
+its topics: the lists of the topics it now names or no longer names (Edits.moved), and of
+their pairs that hold it or held it, move along, and every page of those is keyed, as are
+the front pages that count those topics' articles (the topics overview, the matrix, each
+pair of such a topic, each speaker for such an actor).
 Then a page's context can change only through a record of an edited article it shows, or
 through the totals, on the front page of a topic, a pair or a speaker, that count the edited
 article (or every page of a speaker whom it starts or stops quoting). The year and archive
 pages, which count the articles of each date, cannot change at all. For anything
-else (an article added, deleted or renamed, a new date or topic) every page is keyed, as
+else (an article added, deleted or renamed, a new date or source) every page is keyed, as
 before. Pages of a kind not named here (the overviews, the timeline, the search page: a
 few dozen) are always keyed.
 
@@ -56,7 +59,8 @@ def articles_key(inputs_common: str, ordered: Iterable[Article], hashes: Mapping
 def find_edits(previous_key: object, current_key: str, inputs_common: str, ordered: Sequence[Article],
                analyses: Mapping[str, ArticleAnalysis], before: Mapping[str, LoadedFile | None]) -> Edits | None:
     """Return what the edits since the last build touch, or None when they may have changed
-    which articles a list holds, or their order.
+    which articles a list holds, or their order, but for the lists of the topics that an
+    edited article now names or no longer names (Edits.moved), and their pairs'.
 
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
@@ -68,7 +72,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items()}
     if (articles_key(inputs_common, ordered, old_hashes) if old_hashes else current_key) != previous_key:
         return None  # other files or slugs, another order, or a cache the last site was not built from
-    slugs, articles, topics, speakers, regrouped, relevelled = set(), set(), set(), set(), set(), set()
+    slugs, articles, topics, speakers, regrouped, relevelled, moved = set(), set(), set(), set(), set(), set(), set()
     retitled = False
     recounts = []
     for article in ordered:
@@ -76,14 +80,16 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         if entry is None:
             continue
         old = entry.article
-        if (old.date, old.source, _topics(old)) != (article.date, article.source, _topics(article)):
+        if (old.date, old.source) != (article.date, article.source):
             return None
-        if _levels(old) != _levels(article):
+        had, has = _topics(old), _topics(article)
+        if had != has or _levels(old) != _levels(article):
             relevelled.add(article.slug)
+        moved.update(set(had).symmetric_difference(has))
         retitled = retitled or old.title != article.title
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
-        topics.update(tag.slug for tag in article.tags)
+        topics.update(had, has)
         recounts += recount(urls.article_path(article.slug), entry.analysis, analyses[article.source_path])
         quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices}
         quoting = {speaker.slug: speaker for speaker, _ in analyses[article.source_path].voices}
@@ -92,7 +98,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
-                 retitled, tuple(recounts), frozenset(relevelled))
+                 retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved))
 
 
 def _is_front(pager: Pager | None) -> bool:
@@ -141,6 +147,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
+    moved = edits.moved
     shown_in = edits.shown_in
 
     known = {}
@@ -173,16 +180,25 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             # alias rows and timeline) that count every article of the list. Its numbered pages
             # hold none (site.Pager): the same articles as before, unless an edit regrouped them.
             # A list that holds no edited article is not looked through.
-            if context.topic.slug in topics and (_is_front(context.pager) or shown_in(context.entries, ROW_PATH)):
+            # A topic's list that an edited article entered or left moves along from there.
+            if context.topic.slug in topics and (_is_front(context.pager) or context.topic.slug in moved
+                                                 or shown_in(context.entries, ROW_PATH)):
                 continue
         elif kind is PairContext:
+            # A pair's front page counts each of its topics' articles too, and its list moves
+            # along when an edited article entered or left it (story._pair_lists_after).
+            either_moved = context.actor.slug in moved or context.place.slug in moved
             if context.actor.slug in topics and context.place.slug in topics and (
-                    _is_front(context.pager) or shown_in(context.found, PAIR_PATH)):
+                    _is_front(context.pager) or either_moved or shown_in(context.found, PAIR_PATH)) or (
+                    either_moved and _is_front(context.pager)):
                 continue
         elif kind is PersonContext:
             out_path = context.speaker.out_path
+            # A speaker's front page counts the articles of the actor they speak for.
+            actor = context.speaker.actor
             if out_path in regrouped or out_path in speakers and (
-                    _is_front(context.pager) or shown_in(context.quoted, ROW_PATH)):
+                    _is_front(context.pager) or shown_in(context.quoted, ROW_PATH)) or (
+                    actor is not None and actor.slug in moved and _is_front(context.pager)):
                 continue
         else:
             continue  # a page that gathers the whole site

@@ -644,7 +644,10 @@ EDITS = {
     # Report 10 names Turkey three times: two is the level below, which other lists may drop it for.
     "a mention fewer, at the level below": (replace_in("report-010.md", "of Turkey again. Officials spoke of Turkey again.",
                                                        "of Turkey again."), True),
-    "a topic it did not have": (append_to("report-010.md", "Officials spoke of Idlib."), False),
+    # A topic it did not name, or no longer names: that topic's list, and its pairs', move along
+    # from the article's place; their totals change.
+    "a topic it did not have": (append_to("report-010.md", "Officials spoke of Idlib."), True),
+    "an actor it no longer names": (replace_in("report-010.md", "Officials spoke of Russia again. " * 2, ""), True),
     "another source": (replace_in("report-010.md", "Wire 2", "Wire 9"), False),
     "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), False),
     # Report 10 names Turkey three times: once by another of its names, at the same level.
@@ -657,7 +660,8 @@ EDITS = {
     "another title": (replace_in("report-010.md", "report 10", "report ten"), False),
 }
 # The edits that change mention levels, and so other articles' related lists.
-RERANKING = {"a mention at the next level", "a mention fewer, at the level below"}
+RERANKING = {"a mention at the next level", "a mention fewer, at the level below", "a topic it did not have",
+             "an actor it no longer names"}
 # The edits whose alias rows are counted again: the last build's do not name the article that
 # takes the place of the one the edit takes out (aliases.updated_aliases).
 ROWS_COUNTED_AGAIN = {"a shown article's alias put another way"}

@@ -91,3 +91,29 @@ def test_list_items_are_the_records_their_fields_make(tagged, taxonomy):
         assert vars(item) == vars(made)
         with pytest.raises(FrozenInstanceError):
             item.title = "Another"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_pages_planned_after_articles_enter_or_leave_a_list_are_those_that_changed(seed):
+    # After an edit that moves articles into or out of a topic's list, only the pages that
+    # moved_from names are planned: each other page must be as it was, its items and its pager.
+    import random
+
+    from digest.site import moved_from, paginate, parts_showing
+    rng = random.Random(seed)
+    for _ in range(400):
+        size = rng.randint(1, 5)
+        keys = set(rng.sample(range(200), rng.randint(0, 40)))  # indexes among every article, newest first
+        edited = rng.sample(range(200), rng.choice([1, 1, 2, 3]))
+        before = sorted(keys)
+        after = sorted(keys.symmetric_difference(key for key in edited if rng.random() < 0.8))
+        numbered = "page-{}.html".format
+
+        def pages(items):
+            return {part.out_path: (part.items, part.pager) for part in paginate(items, size, "front.html", numbered)}
+
+        old, new = pages(before), pages(after)
+        changed = {out_path for out_path, part in new.items() if old.get(out_path) != part}
+        planned = {part.out_path for part in parts_showing(after, size, "front.html", numbered,
+                                                           moved_from(after, edited, size), with_front=True)}
+        assert changed <= planned, (size, before, after, edited)
