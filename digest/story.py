@@ -430,17 +430,27 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
                       edits: Edits | None = None) -> list[Page]:
     """Return the sources overview and the pages of each source, which list its articles,
     ``page_size`` a page; after ``edits``, the pages that show no edited article, and the
-    overview, which counts articles, without a context."""
+    overview, which counts articles, without a context; but the pages of the sources an
+    edited article entered or left that moved along, their front pages and the overview."""
     by_source: dict[str, list[ArticleItem]] = {}
     unknown: list[ArticleItem] = []
     edited = edits.articles if edits is not None else frozenset()
+    moved = edits.sources_moved if edits is not None else frozenset()
     edited_at: dict[str | None, list[int]] = {}  # where the edited articles are in each source's list
-    for article in ordered:
+    indexes: dict[str | None, list[int]] = {}  # of the articles of the sources in ``moved``, among ``ordered``
+    for index, article in enumerate(ordered):
         item = items[article.slug]
         found = by_source.setdefault(article.source, []) if article.source else unknown
         if item.out_path in edited:
             edited_at.setdefault(article.source, []).append(len(found))
+        if (article.source or None) in moved:
+            indexes.setdefault(article.source or None, []).append(index)
         found.append(item)
+    if moved:
+        # A source's list that an edited article entered or left: its newer articles moved along.
+        positions = [index for index, article in enumerate(ordered) if items[article.slug].out_path in edited]
+        for source in moved:
+            edited_at[source] = moved_from(indexes.get(source, []), positions, page_size)
     slugs = source_slugs(list(by_source))
     links, pages = [], []
     # A page that shows no edited article is the last build's, after an edit that keeps every list.
@@ -455,9 +465,11 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         pages += _source_pages(unknown_link, unknown, partial(urls.source_page_path, UNKNOWN_SOURCE),
                                "the articles that name no source", page_size,
                                None if edits is None else edited_at.get(None, ()), unknown=True)
-    # The overview counts each source's articles, which edits that keep every list leave as they were.
+    # The overview counts each source's articles, which only edits that move an article from
+    # one source to another change.
     pages.insert(0, Page(urls.SOURCES, "sources.html", "Sources",
-                         SourcesContext(tuple(links), unknown_link) if edits is None else None, "the sources overview"))
+                         SourcesContext(tuple(links), unknown_link) if edits is None or moved else None,
+                         "the sources overview"))
     return pages
 
 
@@ -465,7 +477,8 @@ def _source_pages(link: SourceLink, found: list[ArticleItem], numbered: Callable
                   page_size: int, edited_at: Sequence[int] | None, unknown: bool) -> list[Page]:
     """Return the pages of one source's articles, ``found`` (``unknown``: of the articles that
     name no source); with ``edited_at`` (where the edited articles are in ``found``), those
-    that show none of them without a context."""
+    that show none of them without a context. The front page shows the newest, which
+    site.moved_from always names: it holds the source's totals."""
     parts = parts_showing(found, page_size, link.out_path, numbered, edited_at, with_front=False)
     bare = link.without_totals()
     pages = []

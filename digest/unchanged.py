@@ -3,22 +3,25 @@
 A page's key (workers.page_key) digests its whole context: at 10,000 articles, keying all
 20,309 pages took as long as planning them, and a one-article rebuild changes a few dozen.
 
-This answers only for edits that leave the lists of articles (the index, the dates, the
-sources) as they were: the same files, each with the same slug, and each edited article
-with the same date and source. Its mention levels (related.mention_level) may change: they
-rank related articles, which are then ranked again from the last build's ranking
-(related.rerank), and the pages whose related articles changed with them are keyed. So may
-its topics: the lists of the topics it now names or no longer names (Edits.moved), and of
-their pairs that hold it or held it, move along, and every page of those is keyed, as are
-the front pages that count those topics' articles (the topics overview, the matrix, each
-pair of such a topic, each speaker for such an actor).
+This answers only for edits that leave the lists of articles (the index, the dates) as
+they were: the same files, each with the same slug, and each edited article with the same
+date. Its source may change to one that other articles name, before and after (every name
+counts in the sources' page slugs): the two sources' lists move along from the article's
+place, and their pages that moved are keyed, with the sources overview. Its mention
+levels (related.mention_level) may change: they rank related articles, which are then
+ranked again from the last build's ranking (related.rerank), and the pages whose related
+articles changed with them are keyed. So may its topics: the lists of the topics it now
+names or no longer names (Edits.moved), and of their pairs that hold it or held it, move
+along, and their pages that moved are keyed, as are the front pages that count those
+topics' articles (the topics overview, the matrix, each pair of such a topic, each speaker
+for such an actor).
 Then a page's context can change only through a record of an edited article it shows, or
 through the totals, on the front page of a topic, a pair or a speaker, that count the edited
 article (or every page of a speaker whom it starts or stops quoting). The year and archive
-pages, which count the articles of each date, cannot change at all. For anything
-else (an article added, deleted or renamed, a new date or source) every page is keyed, as
-before. Pages of a kind not named here (the overviews, the timeline, the search page: a
-few dozen) are always keyed.
+pages, which count the articles of each date, cannot change at all. For anything else (an
+article added, deleted or renamed, a new date, a source no other article names) every page
+is keyed, as before. Pages of a kind not named here (the overviews, the timeline, the
+search page: a few dozen) are always keyed.
 
 What the last build was made from is told by its record's ``others_key`` (a digest of each
 article's source path, slug and content hash, in order) and by the article cache's entries
@@ -29,6 +32,7 @@ unless a build that did not finish wrote them, which the digest then tells.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from . import urls
@@ -60,7 +64,8 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
                analyses: Mapping[str, ArticleAnalysis], before: Mapping[str, LoadedFile | None]) -> Edits | None:
     """Return what the edits since the last build touch, or None when they may have changed
     which articles a list holds, or their order, but for the lists of the topics that an
-    edited article now names or no longer names (Edits.moved), and their pairs'.
+    edited article now names or no longer names (Edits.moved), their pairs', and those of the
+    sources it now names or no longer names (Edits.sources_moved).
 
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
@@ -73,6 +78,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     if (articles_key(inputs_common, ordered, old_hashes) if old_hashes else current_key) != previous_key:
         return None  # other files or slugs, another order, or a cache the last site was not built from
     slugs, articles, topics, speakers, regrouped, relevelled, moved = set(), set(), set(), set(), set(), set(), set()
+    sources_moved: set[str | None] = set()
     retitled = False
     recounts = []
     for article in ordered:
@@ -80,8 +86,10 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         if entry is None:
             continue
         old = entry.article
-        if (old.date, old.source) != (article.date, article.source):
+        if old.date != article.date:
             return None
+        if old.source != article.source:
+            sources_moved.update((old.source or None, article.source or None))
         had, has = _topics(old), _topics(article)
         if had != has or _levels(old) != _levels(article):
             relevelled.add(article.slug)
@@ -97,8 +105,25 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             speakers.add(urls.speaker_path(slug))
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
+    if sources_moved and _source_names(ordered, before) is None:
+        return None  # a source named anew, or no longer: the sources' page slugs may change
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
-                 retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved))
+                 retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
+                 sources_moved=frozenset(sources_moved))
+
+
+def _source_names(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> set[str | None] | None:
+    """Return the sources the articles name, or None when the edits ``before`` names them
+    otherwise than the last build's articles did: a source's page slug depends on every
+    name (story.source_slugs)."""
+    counts = Counter(article.source or None for article in ordered)
+    now = set(counts)
+    for article in ordered:
+        entry = before.get(article.source_path)
+        if entry is not None:
+            counts[article.source or None] -= 1
+            counts[entry.article.source or None] += 1
+    return now if now == {name for name, count in counts.items() if count > 0} else None
 
 
 def _is_front(pager: Pager | None) -> bool:
@@ -166,9 +191,14 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
                     or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)
                     or context.article.slug in edits.reranked):
                 continue
-        elif kind is ListContext or kind is SourceContext:
-            # The index, a date, the Undated page, a source: the same articles, in the same order.
+        elif kind is ListContext:
+            # The index, a date, the Undated page: the same articles, in the same order.
             if shown_in(context.items):
+                continue
+        elif kind is SourceContext:
+            # The same articles in the same order, but in the lists of the sources an edited
+            # article left or entered: those moved along (story.plan_source_pages).
+            if shown_in(context.items) or (None if context.unknown else context.source.name) in edits.sources_moved:
                 continue
         elif kind is MonthContext:
             if any(shown_in(day.items) for day in context.month.days):

@@ -648,7 +648,10 @@ EDITS = {
     # from the article's place; their totals change.
     "a topic it did not have": (append_to("report-010.md", "Officials spoke of Idlib."), True),
     "an actor it no longer names": (replace_in("report-010.md", "Officials spoke of Russia again. " * 2, ""), True),
+    # A source no other article names: the sources' page slugs may change, as every name counts.
     "another source": (replace_in("report-010.md", "Wire 2", "Wire 9"), False),
+    # A source other articles name: its list and the old one's move along from the article's place.
+    "another source named by others": (replace_in("report-010.md", "Wire 2", "Wire 3"), True),
     "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), False),
     # Report 10 names Turkey three times: once by another of its names, at the same level.
     "an alias it did not use": (replace_in("report-010.md", "of Turkey again. Officials spoke of Kurds",
