@@ -464,8 +464,8 @@ class Edits:
     # The topics that an edited article now names or no longer names (of ``topics``, which
     # holds both): their lists, their pairs' and their totals changed.
     moved: frozenset[str] = frozenset()
-    # The sources an edited article now names or no longer names (None: no source), each
-    # named by other articles too, before and after: their lists and totals changed.
+    # The sources an edited article now names or no longer names (None: no source), when no
+    # other source's page slug changed with them: their lists and totals changed.
     sources_moved: frozenset[str | None] = frozenset()
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:

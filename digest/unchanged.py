@@ -5,9 +5,9 @@ A page's key (workers.page_key) digests its whole context: at 10,000 articles, k
 
 This answers only for edits that leave the lists of articles (the index, the dates) as
 they were: the same files, each with the same slug, and each edited article with the same
-date. Its source may change to one that other articles name, before and after (every name
-counts in the sources' page slugs): the two sources' lists move along from the article's
-place, and their pages that moved are keyed, with the sources overview. Its mention
+date. Its source may change, as long as no other source's page slug changes with it (a
+slug depends on every name): the two sources' lists move along from the article's place,
+and their pages that moved are keyed, with the sources overview. Its mention
 levels (related.mention_level) may change: they rank related articles, which are then
 ranked again from the last build's ranking (related.rerank), and the pages whose related
 articles changed with them are keyed. So may its topics: the lists of the topics it now
@@ -19,8 +19,8 @@ Then a page's context can change only through a record of an edited article it s
 through the totals, on the front page of a topic, a pair or a speaker, that count the edited
 article (or every page of a speaker whom it starts or stops quoting). The year and archive
 pages, which count the articles of each date, cannot change at all. For anything else (an
-article added, deleted or renamed, a new date, a source no other article names) every page
-is keyed, as before. Pages of a kind not named here (the overviews, the timeline, the
+article added, deleted or renamed, a new date, a source name that gives another source
+another slug) every page is keyed, as before. Pages of a kind not named here (the overviews, the timeline, the
 search page: a few dozen) are always keyed.
 
 What the last build was made from is told by its record's ``others_key`` (a digest of each
@@ -43,7 +43,7 @@ from .model import Article
 from .related import Choice, mention_level
 from .site import (ROW_PATH, ArchiveContext, ArticleContext, Edits, ListContext, MonthContext, Page,
                    Pager, TopicContext, YearContext, reading_order)
-from .story import PAIR_PATH, PairContext, PersonContext, SourceContext
+from .story import PAIR_PATH, PairContext, PersonContext, SourceContext, source_slugs
 
 
 def articles_key(inputs_common: str, ordered: Iterable[Article], hashes: Mapping[str, str] | None = None) -> str:
@@ -105,25 +105,28 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             speakers.add(urls.speaker_path(slug))
             if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
-    if sources_moved and _source_names(ordered, before) is None:
-        return None  # a source named anew, or no longer: the sources' page slugs may change
+    if sources_moved and not _source_slugs_kept(ordered, before):
+        return None  # a source named anew, or no longer, gave another source another page slug
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
                  retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
                  sources_moved=frozenset(sources_moved))
 
 
-def _source_names(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> set[str | None] | None:
-    """Return the sources the articles name, or None when the edits ``before`` names them
-    otherwise than the last build's articles did: a source's page slug depends on every
-    name (story.source_slugs)."""
-    counts = Counter(article.source or None for article in ordered)
-    now = set(counts)
+def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> bool:
+    """Return whether each source that the articles name, before the edits ``before`` and
+    after, has the same page slug: a slug depends on every name (story.source_slugs)."""
+    counts = Counter(article.source for article in ordered if article.source)
+    after = set(counts)
     for article in ordered:
         entry = before.get(article.source_path)
         if entry is not None:
-            counts[article.source or None] -= 1
-            counts[entry.article.source or None] += 1
-    return now if now == {name for name, count in counts.items() if count > 0} else None
+            counts[article.source] -= 1
+            counts[entry.article.source] += 1
+    earlier = {name for name, count in counts.items() if name and count > 0}
+    if earlier == after:
+        return True
+    slugs_after, slugs_before = source_slugs(list(after)), source_slugs(list(earlier))
+    return all(slugs_after[name] == slugs_before[name] for name in after & earlier)
 
 
 def _is_front(pager: Pager | None) -> bool:

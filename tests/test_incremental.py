@@ -648,10 +648,12 @@ EDITS = {
     # from the article's place; their totals change.
     "a topic it did not have": (append_to("report-010.md", "Officials spoke of Idlib."), True),
     "an actor it no longer names": (replace_in("report-010.md", "Officials spoke of Russia again. " * 2, ""), True),
-    # A source no other article names: the sources' page slugs may change, as every name counts.
-    "another source": (replace_in("report-010.md", "Wire 2", "Wire 9"), False),
-    # A source other articles name: its list and the old one's move along from the article's place.
+    # Another source: its list and the old one's move along from the article's place, and a
+    # new one gets its pages.
+    "another source": (replace_in("report-010.md", "Wire 2", "Wire 9"), True),
     "another source named by others": (replace_in("report-010.md", "Wire 2", "Wire 3"), True),
+    # A new name that takes the page slug of "Wire 2", which gets another: every page is keyed.
+    "a source that takes another's page": (replace_in("report-010.md", "Wire 2", "WIRE 2"), False),
     "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), False),
     # Report 10 names Turkey three times: once by another of its names, at the same level.
     "an alias it did not use": (replace_in("report-010.md", "of Turkey again. Officials spoke of Kurds",
