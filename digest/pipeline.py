@@ -350,7 +350,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             # but for the mention levels of the articles it names: those alone are ranked again.
             ranking = KeptRanking(cache_dir / "related.pickle", code)
             relevelled = [position for position, article in enumerate(ordered)
-                          if edits is not None and article.slug in edits.relevelled]
+                          if article.slug in edits.relevelled] if edits is not None else []
             choices = ranking(ordered, settings.related_count,
                               same_as=previous.get("related_key") if edits is not None else None, changed=relevelled)
             if edits is not None and ranking.reranked is None:

@@ -64,9 +64,13 @@ Choice = tuple[int, int, tuple[tuple[str, int], ...]]
 
 def rank_related(articles: list[Article], count: int) -> list[list[Choice]]:
     """Return what ``find_related`` finds, by position: for each article, its related articles' positions."""
-    chosen: list[list[Choice]] = [[] for _ in articles]
+    return _rank(_Ranks(articles), count)
+
+
+def _rank(ranks: _Ranks, count: int) -> list[list[Choice]]:
+    chosen: list[list[Choice]] = [[] for _ in ranks.codes]
     if count > 0:
-        finder = _Finder(articles)
+        finder = _Finder(ranks)
         for group in range(len(finder.codes)):
             finder.choose(group, count, chosen)
     return chosen
@@ -111,11 +115,14 @@ class _Ranks:
         here, there = self.ordinals[target], self.ordinals[other]
         return -score, float("inf") if here is None or there is None else abs(here - there), self.slugs[other]
 
-    def choice(self, target: int, other: int, score: int) -> Choice:
-        both = self.codes[target] & self.codes[other]
+    def shared_of(self, both: int) -> tuple[tuple[str, int], ...]:
+        """Return shared_topics of the code ``both``: few codes come up, and each many times."""
         if both not in self.shared:
             self.shared[both] = shared_topics(self.topics, both)
-        return other, score, self.shared[both]
+        return self.shared[both]
+
+    def choice(self, target: int, other: int, score: int) -> Choice:
+        return other, score, self.shared_of(self.codes[target] & self.codes[other])
 
     def ranked_again(self, target: int, count: int) -> list[Choice]:
         """Return ``target``'s list, from every article."""
@@ -211,7 +218,7 @@ class KeptRanking:
         if same_as and kept_fingerprint == same_as and len(changed) <= RERANK_MAX:
             chosen, self.reranked = ranks.rerank(count, chosen, changed)
         else:
-            chosen = rank_related(articles, count)
+            chosen = _rank(ranks, count)
         keep(self.path, (self.fingerprint, chosen))
         return chosen
 
@@ -252,10 +259,10 @@ def shared_topics(topics: Sequence[str], both: int) -> tuple[tuple[str, int], ..
 class _Finder:
     """The articles of one site, grouped by mention levels and ordered by date and by slug."""
 
-    def __init__(self, articles: list[Article]):
-        self.topics, codes = mention_codes(articles)
+    def __init__(self, ranks: _Ranks):
+        self.topics = ranks.topics
         groups: dict[int, list[int]] = defaultdict(list)
-        for number, code in enumerate(codes):
+        for number, code in enumerate(ranks.codes):
             groups[code].append(number)
         self.codes = list(groups)
         # at_least[(topic, level)]: the groups that mention the topic at that level or above.
@@ -269,23 +276,23 @@ class _Finder:
             for topic, level in levels:
                 for least in range(1, level + 1):
                     self.at_least[(topic, least)].add(group)
-        self.shared: dict[int, tuple[tuple[str, int], ...]] = {}  # what _shared returned, by code
+        self.shared_of = ranks.shared_of
         self.members = list(groups.values())
         self.sizes = [len(members) for members in self.members]
-        self.group_of = [0] * len(articles)
+        size = len(ranks.codes)
+        self.group_of = [0] * size
         for group, members in enumerate(self.members):
             for number in members:
                 self.group_of[number] = group
         # Dated articles by (date, slug): the nearest in date sit next to each other.
-        self.ordinals = [article.date.toordinal() if article.date else None for article in articles]
-        slugs = [article.slug for article in articles]
-        by_slug = sorted(range(len(articles)), key=slugs.__getitem__)
-        self.slug_rank = [0] * len(articles)
+        self.ordinals = ranks.ordinals
+        by_slug = sorted(range(size), key=ranks.slugs.__getitem__)
+        self.slug_rank = [0] * size
         for rank, number in enumerate(by_slug):
             self.slug_rank[number] = rank
         dated = sorted((number for number in by_slug if self.ordinals[number] is not None),
                        key=self.ordinals.__getitem__)  # stable: slug order within a day
-        self.date_rank = [-1] * len(articles)
+        self.date_rank = [-1] * size
         for rank, number in enumerate(dated):
             self.date_rank[number] = rank
         self.everyone = _Order(dated, [number for number in by_slug if self.ordinals[number] is None], by_slug)
@@ -323,7 +330,7 @@ class _Finder:
             for number, score in best:
                 other = self.group_of[number]
                 if other not in shared:
-                    shared[other] = self._shared(code & self.codes[other])
+                    shared[other] = self.shared_of(code & self.codes[other])
                 picks.append((number, score, shared[other]))
             chosen[target] = picks
 
@@ -354,11 +361,6 @@ class _Finder:
             above += found
             held += size
         return above, set(), 0
-
-    def _shared(self, both: int) -> tuple[tuple[str, int], ...]:
-        if both not in self.shared:  # few codes come up, and each many times
-            self.shared[both] = shared_topics(self.topics, both)
-        return self.shared[both]
 
     def _order(self, numbers: list[int]) -> _Order:
         dated = sorted((number for number in numbers if self.ordinals[number] is not None),

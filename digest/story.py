@@ -448,7 +448,7 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         found.append(item)
     if moved:
         # A source's list that an edited article entered or left: its newer articles moved along.
-        positions = [index for index, article in enumerate(ordered) if items[article.slug].out_path in edited]
+        positions = edited_indexes(ordered, edits)
         for source in moved:
             edited_at[source] = moved_from(indexes.get(source, []), positions, page_size)
     slugs = source_slugs(list(by_source))

@@ -204,7 +204,7 @@ def test_a_kept_ranking_is_ranked_again_for_the_articles_whose_levels_changed(tm
     last = kept.fingerprint
     edited = articles[:10] + [with_counts(rng, articles[10], topics)] + articles[11:]
     expected = rank_related(edited, 4)
-    monkeypatch.setattr(related_module, "rank_related", None)  # not ranked from scratch
+    monkeypatch.setattr(related_module, "_rank", None)  # not ranked from scratch
     assert kept(edited, 4, same_as=last, changed=[10]) == expected
     assert kept.reranked == {position for position, (was, now) in enumerate(zip(ranked, expected)) if was != now}
     assert 10 in kept.reranked and kept.fingerprint not in ("", last)
