@@ -78,8 +78,22 @@ def aliases_record(aliases: Aliases) -> dict[str, list]:
 def recount(out_path: str, before: ArticleAnalysis, after: ArticleAnalysis) -> list[Recount]:
     """Return the aliases whose matches in the article at ``out_path`` an edit changed, from
     its analysis ``before`` and ``after`` it."""
-    counted_before = {found.slug: dict(found.aliases) for found in before.evidence}
-    counted_after = {found.slug: dict(found.aliases) for found in after.evidence}
+    return _recount(out_path, _counted(before), _counted(after))
+
+
+def relisted(out_path: str, before: ArticleAnalysis, after: ArticleAnalysis) -> list[Recount]:
+    """Return recount's answer for an article whose date an edit changed, which may have
+    moved it among the newest articles of its aliases: every match of ``before`` taken
+    out, then every match of ``after`` put in, in its new place."""
+    return _recount(out_path, _counted(before), {}) + _recount(out_path, {}, _counted(after))
+
+
+def _counted(analysis: ArticleAnalysis) -> dict[str, dict[str, int]]:
+    return {found.slug: dict(found.aliases) for found in analysis.evidence}
+
+
+def _recount(out_path: str, counted_before: dict[str, dict[str, int]],
+             counted_after: dict[str, dict[str, int]]) -> list[Recount]:
     recounts = []
     for topic in sorted(counted_before.keys() | counted_after.keys()):
         was, now = counted_before.get(topic, {}), counted_after.get(topic, {})

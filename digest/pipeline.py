@@ -38,7 +38,7 @@ from .related import KeptRanking
 from .render import find_asset, make_environment, navigation, template_search_path
 from .postings import Postings
 from .search import SearchInput, index_files, search_input
-from .site import Settings, list_items, newest_first, plan_inputs, plan_pages
+from .site import Redated, Settings, list_items, newest_first, plan_inputs, plan_pages
 from .sitemap import render_sitemap
 from .stored import Stored, receive, send
 from .tag import compile_matcher
@@ -340,6 +340,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                 # After an edit of the articles the kept lists were made from (find_edits
                 # proves the others the same), only the edited articles' entries are sent.
                 only = edits.slugs if edits is not None and kept_from == previous.get("others_key") else None
+                if only is not None and edits.redated is not None:  # numbered oldest first: those it passed too
+                    only = only | {ordered[place].slug for place in edits.redated.passed()}
                 made = search_input(ordered, analyses, taxonomy, settings, weights, items, only)
                 searcher.send((staging.folder, settings.search_shard_size, others_key,
                                made._replace(weights=send(made.weights))))
@@ -352,7 +354,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             relevelled = [position for position, article in enumerate(ordered)
                           if article.slug in edits.relevelled] if edits is not None else []
             choices = ranking(ordered, settings.related_count,
-                              same_as=previous.get("related_key") if edits is not None else None, changed=relevelled)
+                              same_as=previous.get("related_key") if edits is not None else None, changed=relevelled,
+                              moved=_moved(edits.redated) if edits is not None else None)
             if edits is not None and ranking.reranked is None:
                 edits = None  # ranked without the last answer to compare with: any article's list may differ
             elif edits is not None and ranking.reranked:
@@ -443,6 +446,13 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         reloaded=reloaded,
         rendered=rendered,
     )
+
+
+def _moved(redated: Redated | None) -> tuple[int, int, int | None] | None:
+    """Return KeptRanking's ``moved`` for an article dated anew, if any."""
+    if redated is None:
+        return None
+    return redated.was, redated.now, redated.before.toordinal() if redated.before else None
 
 
 def _search_index_helper(conversation: Conversation, kept: Path, key: str) -> list[str]:

@@ -17,7 +17,8 @@ import hashlib
 import pickle
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from copy import copy
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,19 +82,21 @@ RERANK_MAX = 32
 
 
 def rerank(articles: Sequence[Article], count: int, chosen: Sequence[list[Choice]],
-           changed: Collection[int]) -> tuple[list[list[Choice]], set[int]]:
+           changed: Collection[int], dated: Mapping[int, int | None] | None = None
+           ) -> tuple[list[list[Choice]], set[int]]:
     """Return rank_related(articles, count), and the positions whose lists differ from ``chosen``.
 
     ``chosen`` is what rank_related returned for the same articles in the same order, with the
     same slugs and dates, the articles at positions ``changed`` aside: their mention levels may
-    have been others. Only the scores of pairs with a changed article can differ, so each other
-    article's list is its last one, with the changed articles scored again. That is the answer
+    have been others, and so may the dates of those in ``dated`` (position: the ordinal of
+    the date it had, or None). Only the scores of pairs with a changed article can differ, so
+    each other article's list is its last one, with the changed articles scored again. That is the answer
     unless one of them dropped from a full list, and fewer than ``count`` of what is left rank
     above the last list's last article: every article not in that list ranks below it. Such a
     list, and the changed articles' own, are ranked again from every article (a few hundredths
     of a second each at 10,000 articles, against a few tenths for ranking them all).
     """
-    return _Ranks(articles).rerank(count, chosen, changed)
+    return _Ranks(articles).rerank(count, chosen, changed, dated)
 
 
 class _Ranks:
@@ -134,12 +137,16 @@ class _Ranks:
         best = sorted((self.key(target, other, score), other) for other, score in enumerate(scores) if score >= floor)
         return [self.choice(target, other, -key[0]) for key, other in best[:count]]
 
-    def rerank(self, count: int, chosen: Sequence[list[Choice]], changed: Collection[int]
-               ) -> tuple[list[list[Choice]], set[int]]:
+    def rerank(self, count: int, chosen: Sequence[list[Choice]], changed: Collection[int],
+               dated: Mapping[int, int | None] | None = None) -> tuple[list[list[Choice]], set[int]]:
         """What rerank returns, for these articles."""
         if count <= 0:
             return list(chosen), set()
         codes, rank_key, choice = self.codes, self.key, self.choice
+        then = copy(self)  # with the last answer's dates, to rank its lists' last articles as it did
+        then.ordinals = [*self.ordinals]
+        for position, ordinal in (dated or {}).items():
+            then.ordinals[position] = ordinal
         changed = sorted(set(changed))
         scores = {other: [(code & codes[other]).bit_count() for code in codes] for other in changed}
         redo = set(changed)
@@ -167,7 +174,7 @@ class _Ranks:
                 if len(old) < count:  # every article that shares a topic with it was in the list
                     picks = [pick for _, pick in candidates[:count]]
                 else:
-                    last = rank_key(target, old[-1][0], old[-1][1])
+                    last = then.key(target, old[-1][0], old[-1][1])
                     above = [pick for key, pick in candidates if key <= last]
                     picks = above[:count] if len(above) >= count else self.ranked_again(target, count)
             if picks != old:
@@ -195,12 +202,15 @@ class KeptRanking:
         self.reranked: set[int] | None = set()
 
     def __call__(self, articles: list[Article], count: int, same_as: str | None = None,
-                 changed: Collection[int] = ()) -> list[list[Choice]]:
+                 changed: Collection[int] = (), moved: tuple[int, int, int | None] | None = None
+                 ) -> list[list[Choice]]:
         """Return rank_related(articles, count). ``same_as`` is the fingerprint of an earlier
         answer whose inputs these are known to equal (unchanged.find_edits proves it after an
-        edit), but for the mention levels of the articles at positions ``changed``: that
-        answer, if kept, is taken without going through the articles for theirs, or ranked
-        again for the changed ones alone."""
+        edit), but for the mention levels and dates of the articles at positions ``changed``:
+        that answer, if kept, is taken without going through the articles for theirs, or
+        ranked again for the changed ones alone. ``moved`` (was, now, ordinal) is a changed
+        article's place in that answer's order and in this one, and the ordinal of the date
+        it had there (None: undated), when its date changed."""
         self.reranked = set() if not changed else None  # same inputs, same answer
         try:
             kept_fingerprint, chosen = read_kept(self.path)
@@ -208,6 +218,8 @@ class KeptRanking:
                 raise ValueError("kept for other articles")
         except UNREADABLE:  # only ever a shortcut: ranked again
             kept_fingerprint, chosen = "", None
+        if chosen is not None and moved is not None and moved[0] != moved[1]:
+            chosen = reordered(chosen, moved[0], moved[1])
         if same_as and kept_fingerprint == same_as and not changed:
             self.fingerprint = same_as
             return chosen
@@ -216,11 +228,33 @@ class KeptRanking:
         if kept_fingerprint == self.fingerprint:
             return chosen
         if same_as and kept_fingerprint == same_as and len(changed) <= RERANK_MAX:
-            chosen, self.reranked = ranks.rerank(count, chosen, changed)
+            dated = None if moved is None else {moved[1]: moved[2]}
+            chosen, self.reranked = ranks.rerank(count, chosen, changed, dated)
         else:
             chosen = _rank(ranks, count)
         keep(self.path, (self.fingerprint, chosen))
         return chosen
+
+
+def reordered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[Choice]]:
+    """Return ``chosen`` (rank_related's answer) for the same articles with the one at position
+    ``was`` moved to position ``now``, the others in the same order: positions renumbered.
+
+    The ranking keys no article by its position (``_Ranks.key``), so the lists are the same
+    but for those of pairs with the moved article, which its new date changes (rerank).
+    """
+    low, high, step = (now, was, 1) if now < was else (was, now, -1)
+
+    def place(position: int) -> int:
+        if position == was:
+            return now
+        return position + step if low <= position <= high else position
+
+    order = list(range(len(chosen)))
+    del order[was]
+    order.insert(now, was)  # the old position of each new one
+    return [[(place(other), score, shared) if low <= other <= high else (other, score, shared)
+             for other, score, shared in chosen[old]] for old in order]
 
 
 def mention_codes(articles: Sequence[Article]) -> tuple[list[str], list[int]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -436,11 +436,29 @@ ITEM_PATH = attrgetter("out_path")  # of an ArticleItem
 ROW_PATH = attrgetter("item.out_path")  # of a TopicArticle, a QuotedIn, a RelatedItem
 
 
+class Redated(NamedTuple):
+    """An edited article whose date changed (unchanged.find_edits): it moved, in every list that
+    holds it, from the place its old date gave it to the place its new one gives it."""
+
+    slug: str
+    source: str | None  # its source now
+    before: datetime.date | None  # its date in the last build
+    was: int  # its place in the last build's order (newest_first), from 0
+    now: int  # its place in this build's
+    neighbours: frozenset[str]  # the slugs of the articles its page linked as before and after it
+
+    def passed(self) -> range:
+        """Return the places, in this build's order, of the articles whose place changed: those
+        between its two places, and its own."""
+        return range(min(self.was, self.now), max(self.was, self.now) + 1)
+
+
 @dataclass(frozen=True)
 class Edits:
     """What an edit of a few articles touches (unchanged.find_edits), for an edit that left
     every list of articles as it was (the same articles in each list, in the same order) but
-    the lists of the topics in ``moved`` and of their pairs.
+    the lists of the topics in ``moved`` and of their pairs, and every list that holds an
+    article ``redated``.
 
     Planning makes, after such an edit, only the records of the pages it can have changed
     (plan_pages), and unchanged.unchanged_pages tells which of those it did.
@@ -467,6 +485,18 @@ class Edits:
     # The sources an edited article now names or no longer names (None: no source), when no
     # other source's page slug changed with them: their lists and totals changed.
     sources_moved: frozenset[str | None] = frozenset()
+    # An edited article whose date changed, which moved it in each list that holds it; the
+    # speakers who quote it are among ``regrouped``.
+    redated: Redated | None = None
+
+    def moves(self, topic: str) -> bool:
+        """Return whether the list of ``topic`` (a slug), and of its pairs, moved: an edited
+        article entered or left it (moved_from), or it holds one whose date changed (shifted)."""
+        return topic in self.moved or self.redated is not None and topic in self.topics
+
+    def source_moves(self, source: str | None) -> bool:
+        """Return whether the list of ``source`` (None: no source named) moved, as moves() tells."""
+        return source in self.sources_moved or self.redated is not None and source == self.redated.source
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
         """Return whether an edited article is among ``rows``, whose articles' out_paths are
@@ -477,9 +507,12 @@ class Edits:
 
 def newest_first(articles: list[Article]) -> list[Article]:
     """Return the articles newest first, undated last; the slug breaks ties so output is stable."""
-    return sorted(articles, key=lambda article: (
-        article.date is None, -(article.date.toordinal() if article.date else 0), article.slug,
-    ))
+    return sorted(articles, key=order_key)
+
+
+def order_key(article: Article) -> tuple[bool, int, str]:
+    """Return where ``article`` goes in newest_first: lowest first."""
+    return article.date is None, -(article.date.toordinal() if article.date else 0), article.slug
 
 
 def plan_site(articles: list[Article], taxonomy: Taxonomy, settings: Settings,
@@ -549,8 +582,8 @@ def plan_pages(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
     that left every list as it was, the pages they cannot have changed are given without a
     context (None), for a caller that takes them from the last build, which holds them: the
     lists that hold no edited article, the numbered pages that show none, and the pages
-    that count articles alone (the year and archive pages, the overviews of topics, pairs
-    and sources; the timeline, unless a title changed). Their out_paths and titles are
+    that count articles alone (the year and archive pages, unless a date changed; the
+    overviews of topics, pairs and sources; the timeline, unless a title or a date changed). Their out_paths and titles are
     those of a full plan.
     """
     pages = plan_articles_and_dates(inputs, choices, unplanned, edits) + plan_topics_and_story(inputs, edits)
@@ -706,8 +739,11 @@ def list_pages(count: int, page_size: int, front_path: str, numbered_path: Calla
 
 
 def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits: Edits | None = None) -> list[Page]:
-    # After an edit that keeps every list, a page that shows no edited article is the last build's.
+    # After an edit that keeps every list, a page that shows no edited article is the last build's;
+    # after one that moved an article, those its articles moved onto too.
     edited_at = None if edits is None else [index for index, item in enumerate(listed) if item.out_path in edits.articles]
+    if edits is not None and edits.redated is not None:
+        edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, entered_or_left=False)
     parts = parts_showing(listed, settings.page_size, urls.INDEX, urls.index_page_path, edited_at, with_front=False)
     pages = []
     for out_path, number, part in list_pages(len(listed), settings.page_size, urls.INDEX, urls.index_page_path, parts):
@@ -941,13 +977,57 @@ def _topic_lists(ordered: Sequence[Article], taxonomy: Taxonomy, listed: Sequenc
     edited = edited_indexes(ordered, edits)
     lists = {slug: LazyList(list(found), partial(entry, found)) for slug, found in positions.items()}
     # A list that an edited article entered or left: its newer items move along (moved_from).
-    return lists, {slug: moved_from(lists[slug].keys, edited, page_size) if slug in edits.moved
-                   else indexes_of(lists[slug].keys, edited) for slug in positions if slug in edits.topics}
+    return lists, {slug: changed_at(lists[slug].keys, edited, edits, page_size, slug in edits.moved)
+                   for slug in positions if slug in edits.topics}
 
 
 def edited_indexes(ordered: Sequence[Article], edits: Edits) -> list[int]:
     """Return where the edited articles are among ``ordered``, in order."""
     return [index for index, article in enumerate(ordered) if article.slug in edits.slugs]
+
+
+def moved_places(edited: list[int], edits: Edits) -> list[int]:
+    """Return the places among the articles from which a list that an edited article entered
+    or left moved along (moved_from), the edited articles being at ``edited`` (edited_indexes):
+    theirs, and the place that one dated anew had, which it left.
+
+    An article that left a list from place ``was`` of the last build's order was behind every
+    article of the list now at a place up to ``was`` when it moved to a newer place, and
+    behind those before ``was`` when it moved to an older one: moved_from(indexes, [was])
+    reaches past each of them.
+    """
+    return edited if edits.redated is None else sorted({*edited, edits.redated.was})
+
+
+def changed_at(indexes: Sequence[int], edited: list[int], edits: Edits, page_size: int,
+               entered_or_left: bool) -> list[int]:
+    """Return where in ``indexes``, sorted (newest first), are the items of a list of
+    ``page_size`` items a page that ``edits`` can have changed, the edited articles being at
+    ``edited`` (edited_indexes) among the articles: the items that moved along in a list that
+    an edited article ``entered_or_left`` (moved_from); else the edited articles it holds,
+    and the items between the old and new places of one dated anew (shifted)."""
+    if entered_or_left:
+        return moved_from(indexes, moved_places(edited, edits), page_size)
+    found = indexes_of(indexes, edited)
+    redated = edits.redated
+    if redated is not None and indexes_of(indexes, [redated.now]):
+        found = sorted({*found, *shifted(indexes, redated)})
+    return found
+
+
+def shifted(indexes: Sequence[int], redated: Redated) -> range:
+    """Return where in ``indexes``, sorted (newest first), are the items of a list that holds
+    the article ``redated`` before and after its new date whose places its move changed.
+
+    Its list holds as many items as before, so that the items newer and older than both its
+    places stay where they were: those between them move by one, towards its old place.
+    """
+    now = bisect_left(indexes, redated.now)
+    # Where it was in the list: every item now at a place up to ``was`` was ahead of it when
+    # it moved to a newer place; when it moved to an older one, those before ``was``.
+    was = (bisect_right(indexes, redated.was) - 1 if redated.now < redated.was
+           else bisect_left(indexes, redated.was))
+    return range(min(now, was), max(now, was) + 1)
 
 
 def indexes_of(indexes: Sequence[int], wanted: Iterable[int]) -> list[int]:
@@ -1010,6 +1090,10 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
     undated = [items[article.slug] for article in ordered if not article.date]
     edited_months = None if edits is None else {
         (article.date.year, article.date.month) for article in dated if article.slug in edits.slugs}
+    # An article's new date takes it from one date, month and year to another: the counts change.
+    dated_anew = edits is not None and edits.redated is not None
+    if dated_anew and edits.redated.before is not None:
+        edited_months.add((edits.redated.before.year, edits.redated.before.month))
     years = []
     pages = []
     for year, in_year in groupby(dated, key=lambda article: article.date.year):
@@ -1017,9 +1101,14 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
         for month, in_month in groupby(list(in_year), key=lambda article: article.date.month):
             name, out_path, origin = format_month(year, month), urls.month_path(year, month), f"month {year}-{month:02d}"
             if edited_months is not None and (year, month) not in edited_months:
-                for date, _ in groupby(in_month, key=lambda article: article.date):
+                counts = []
+                for date, on_day in groupby(in_month, key=lambda article: article.date):
                     pages.append(Page(urls.date_path(date), "date.html", format_date(date), None,
                                       f"date {date.isoformat()}"))
+                    if dated_anew:  # the year's page counts them
+                        counts.append(DayCount(date, format_date(date), urls.date_path(date), len(list(on_day))))
+                if dated_anew:
+                    months.append(MonthCount(year, month, name, out_path, tuple(counts)))
                 pages.append(Page(out_path, "month.html", name, None, origin))
                 continue
             days, counts = [], []
@@ -1037,14 +1126,15 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
         year_group = YearGroup(year, urls.year_path(year), tuple(months))
         years.append(year_group)
         pages.append(Page(year_group.out_path, "year.html", str(year),
-                          YearContext(year_group) if edits is None else None, f"year {year}"))
+                          YearContext(year_group) if edits is None or dated_anew else None, f"year {year}"))
     pages.append(Page(urls.ARCHIVE, "archive.html", "Archive",
-                      ArchiveContext(tuple(years), len(undated)) if edits is None else None, "the archive"))
+                      ArchiveContext(tuple(years), len(undated)) if edits is None or dated_anew else None,
+                      "the archive"))
     if undated:
         pages.append(Page(urls.UNDATED, "date.html", "Undated",
                           ListContext("Undated", "Articles whose text gives no full publication date. "
                                       + _count_text(len(undated)), tuple(undated))
-                          if edits is None or edits.shown_in(undated) else None, "the Undated page"))
+                          if edits is None or edits.shown_in(undated) or dated_anew else None, "the Undated page"))
     return pages
 
 

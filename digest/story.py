@@ -22,7 +22,7 @@ from .load import make_slug
 from .model import Article, Taxonomy
 from .quotes import Speaker
 from .site import (ArticleItem, Edits, LazyList, Page, Pager, QuoteLine, TopicArticle, TopicEvidence, TopicLink,
-                   edited_indexes, indexes_of, list_pages, moved_from, parts_showing)
+                   changed_at, edited_indexes, list_pages, parts_showing)
 from .timeline import (
     EVERY_ARTICLE,
     Bins,
@@ -198,9 +198,9 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
     dated = sorted(timeline_entries(ordered), key=attrgetter("date", "out_path"))
     scale = choose_scale(dated)
     # After an edit, the timelines of the edited articles' topics; the whole site's only when
-    # a title or an article's topics changed, as its entries are the articles' dates, topics,
-    # titles and pages.
-    whole = edits is None or edits.retitled or bool(edits.moved)
+    # a title, a date or an article's topics changed, as its entries are the articles' dates,
+    # topics, titles and pages.
+    whole = edits is None or edits.retitled or bool(edits.moved) or edits.redated is not None
     topics = [topic for topic in taxonomy.topics if edits is None or topic.slug in edits.topics]
     lanes = [ALL_LANE, *(topic.slug for topic in taxonomy.topics)] if whole else [topic.slug for topic in topics]
     bins = bin_entries(dated, lanes, scale) if scale else {}
@@ -323,7 +323,7 @@ def _pair_lists_after(taxonomy: Taxonomy, entries: Mapping[str, LazyList], edite
                 both[pair] = LazyList(indexes, partial(_pair_entry, entries[actor.slug], entries[place.slug]))
                 moved = (actor.slug in edits.moved or place.slug in edits.moved) and (
                     actor.slug in edits.topics and place.slug in edits.topics)
-                edited_at[pair] = moved_from(indexes, edited, page_size) if moved else indexes_of(indexes, edited)
+                edited_at[pair] = changed_at(indexes, edited, edits, page_size, moved)
     return both, edited_at
 
 
@@ -436,6 +436,9 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
     unknown: list[ArticleItem] = []
     edited = edits.articles if edits is not None else frozenset()
     moved = edits.sources_moved if edits is not None else frozenset()
+    redated = edits.redated if edits is not None else None
+    # The sources whose lists an edit moved: entered or left, or that of an article dated anew.
+    moving = moved if redated is None else moved | {redated.source}
     edited_at: dict[str | None, list[int]] = {}  # where the edited articles are in each source's list
     indexes: dict[str | None, list[int]] = {}  # of the articles of the sources in ``moved``, among ``ordered``
     for index, article in enumerate(ordered):
@@ -443,14 +446,14 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
         found = by_source.setdefault(article.source, []) if article.source else unknown
         if item.out_path in edited:
             edited_at.setdefault(article.source, []).append(len(found))
-        if (article.source or None) in moved:
+        if (article.source or None) in moving:
             indexes.setdefault(article.source or None, []).append(index)
         found.append(item)
-    if moved:
+    if moving:
         # A source's list that an edited article entered or left: its newer articles moved along.
         positions = edited_indexes(ordered, edits)
-        for source in moved:
-            edited_at[source] = moved_from(indexes.get(source, []), positions, page_size)
+        for source in moving:
+            edited_at[source] = changed_at(indexes.get(source, []), positions, edits, page_size, source in moved)
     slugs = source_slugs(list(by_source))
     links, pages = [], []
     # A page that shows no edited article is the last build's, after an edit that keeps every list.

@@ -5,7 +5,10 @@ A page's key (workers.page_key) digests its whole context: at 10,000 articles, k
 
 This answers only for edits that leave the lists of articles (the index, the dates) as
 they were: the same files, each with the same slug, and each edited article with the same
-date. Its source may change, as long as no other source's page slug changes with it (a
+date but one. That one moved, in each list that holds it, from its old place to its new
+one: the items between the two moved by one (site.shifted), and those pages are keyed, as
+are its old and new dates' pages, months and years, the archive, the pages of its old and
+new neighbours and every page of the speakers it quotes. Its source may change, as long as no other source's page slug changes with it (a
 slug depends on every name): the two sources' lists move along from the article's place,
 and their pages that moved are keyed, with the sources overview. Its mention
 levels (related.mention_level) may change: they rank related articles, which are then
@@ -18,9 +21,9 @@ for such an actor).
 Then a page's context can change only through a record of an edited article it shows, or
 through the totals, on the front page of a topic, a pair or a speaker, that count the edited
 article (or every page of a speaker whom it starts or stops quoting). The year and archive
-pages, which count the articles of each date, cannot change at all. For anything else (an
-article added, deleted or renamed, a new date, a source name that gives another source
-another slug) every page is keyed, as before. Pages of a kind not named here (the overviews, the timeline, the
+pages, which count the articles of each date, cannot change but with a date. For anything
+else (an article added, deleted or renamed, two new dates, a source name that gives another
+source another slug) every page is keyed, as before. Pages of a kind not named here (the overviews, the timeline, the
 search page: a few dozen) are always keyed.
 
 What the last build was made from is told by its record's ``others_key`` (a digest of each
@@ -32,17 +35,19 @@ unless a build that did not finish wrote them, which the digest then tells.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from . import urls
-from .aliases import recount
+from .aliases import recount, relisted
 from .analysis import ArticleAnalysis
 from .cache import LoadedFile
 from .model import Article
 from .related import Choice, mention_level
 from .site import (ROW_PATH, ArchiveContext, ArticleContext, Edits, ListContext, MonthContext, Page,
-                   Pager, TopicContext, YearContext, reading_order)
+                   Pager, Redated, TopicContext, YearContext, order_key, reading_order)
 from .story import PAIR_PATH, PairContext, PersonContext, SourceContext, source_slugs
 
 
@@ -64,8 +69,9 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
                analyses: Mapping[str, ArticleAnalysis], before: Mapping[str, LoadedFile | None]) -> Edits | None:
     """Return what the edits since the last build touch, or None when they may have changed
     which articles a list holds, or their order, but for the lists of the topics that an
-    edited article now names or no longer names (Edits.moved), their pairs', and those of the
-    sources it now names or no longer names (Edits.sources_moved).
+    edited article now names or no longer names (Edits.moved), their pairs', those of the
+    sources it now names or no longer names (Edits.sources_moved), and the order of an
+    article whose date changed, one at most (Edits.redated).
 
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
@@ -75,8 +81,14 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     if any(entry is None or entry.article is None or entry.analysis is None for entry in before.values()):
         return None
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items()}
-    if (articles_key(inputs_common, ordered, old_hashes) if old_hashes else current_key) != previous_key:
+    redated = _redated(ordered, before)
+    if redated is False:
+        return None  # more than one article dated anew: left to a full plan
+    earlier = ordered if redated is None else _order_before(ordered, redated)
+    if (articles_key(inputs_common, earlier, old_hashes) if old_hashes else current_key) != previous_key:
         return None  # other files or slugs, another order, or a cache the last site was not built from
+    if redated is not None:
+        redated = redated._replace(neighbours=_neighbours(earlier, redated.slug))
     slugs, articles, topics, speakers, regrouped, relevelled, moved = set(), set(), set(), set(), set(), set(), set()
     sources_moved: set[str | None] = set()
     retitled = False
@@ -86,30 +98,64 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         if entry is None:
             continue
         old = entry.article
-        if old.date != article.date:
-            return None
+        dated_anew = old.date != article.date  # moved in each of its lists
         if old.source != article.source:
             sources_moved.update((old.source or None, article.source or None))
         had, has = _topics(old), _topics(article)
-        if had != has or _levels(old) != _levels(article):
+        if had != has or _levels(old) != _levels(article) or dated_anew:  # the date ranks related articles too
             relevelled.add(article.slug)
         moved.update(set(had).symmetric_difference(has))
         retitled = retitled or old.title != article.title
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
         topics.update(had, has)
-        recounts += recount(urls.article_path(article.slug), entry.analysis, analyses[article.source_path])
+        recounts += (relisted if dated_anew else recount)(urls.article_path(article.slug), entry.analysis,
+                                                          analyses[article.source_path])
         quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices}
         quoting = {speaker.slug: speaker for speaker, _ in analyses[article.source_path].voices}
         for slug in quoted.keys() | quoting.keys():
             speakers.add(urls.speaker_path(slug))
-            if quoted.get(slug) != quoting.get(slug):  # quoted before or after only, or named anew
+            if quoted.get(slug) != quoting.get(slug) or dated_anew:  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
     if sources_moved and not _source_slugs_kept(ordered, before):
         return None  # a source named anew, or no longer, gave another source another page slug
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
                  retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
-                 sources_moved=frozenset(sources_moved))
+                 sources_moved=frozenset(sources_moved), redated=redated)
+
+
+def _redated(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> Redated | None | bool:
+    """Return the edited article of ``ordered`` whose date changed since ``before``, as a
+    Redated but for its neighbours; None if none did, False if more than one did."""
+    found = None
+    for now, article in enumerate(ordered):
+        entry = before.get(article.source_path)
+        if entry is not None and entry.article.date != article.date:
+            if found is not None:
+                return False
+            found = (now, article, entry.article.date)
+    if found is None:
+        return None
+    now, article, date = found
+    others = [*ordered[:now], *ordered[now + 1:]]
+    # Its slug is this build's: the others_key that the order is checked against proves it the last one's.
+    was = bisect_left(others, order_key(replace(article, date=date)), key=order_key)
+    return Redated(article.slug, article.source or None, date, was, now, frozenset())
+
+
+def _neighbours(ordered: Sequence[Article], slug: str) -> frozenset[str]:
+    """Return the slugs of the articles that the page of the article ``slug`` links as before
+    and after it, among ``ordered`` (newest_first)."""
+    chronological = reading_order(ordered)
+    at = next(position for position, article in enumerate(chronological) if article.slug == slug)
+    return frozenset(article.slug for article in chronological[max(at - 1, 0):at + 2] if article.slug != slug)
+
+
+def _order_before(ordered: Sequence[Article], redated: Redated) -> list[Article]:
+    """Return ``ordered`` as the last build had it, before ``redated`` moved."""
+    article = ordered[redated.now]
+    others = [*ordered[:redated.now], *ordered[redated.now + 1:]]
+    return [*others[:redated.was], replace(article, date=redated.before), *others[redated.was:]]
 
 
 def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> bool:
@@ -153,6 +199,8 @@ def unchanged_articles(ordered: Sequence[Article], choices: Sequence[Sequence[Ch
     """
     edited = edits.slugs
     changed = set(edited) | edits.reranked
+    if edits.redated is not None:  # its old neighbours link the articles now beside them
+        changed |= edits.redated.neighbours
     chronological = reading_order(ordered)
     for position, article in enumerate(chronological):
         if article.slug in edited:
@@ -175,7 +223,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
-    moved = edits.moved
+    moves, redated = edits.moves, edits.redated
     shown_in = edits.shown_in
 
     known = {}
@@ -192,35 +240,39 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             # too unless the edits ranked them anew (Edits.reranked).
             if (context.item.out_path in edited or (context.previous and context.previous.out_path in edited)
                     or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)
-                    or context.article.slug in edits.reranked):
+                    or context.article.slug in edits.reranked
+                    or redated is not None and context.article.slug in redated.neighbours):
                 continue
         elif kind is ListContext:
-            # The index, a date, the Undated page: the same articles, in the same order.
-            if shown_in(context.items):
+            # The index, a date, the Undated page: the same articles, in the same order; but
+            # for an article dated anew, which moved along those planned (site.plan_index_pages).
+            if shown_in(context.items) or redated is not None:
                 continue
         elif kind is SourceContext:
             # The same articles in the same order, but in the lists of the sources an edited
             # article left or entered: those moved along (story.plan_source_pages).
-            if shown_in(context.items) or (None if context.unknown else context.source.name) in edits.sources_moved:
+            if shown_in(context.items) or edits.source_moves(None if context.unknown else context.source.name):
                 continue
         elif kind is MonthContext:
-            if any(shown_in(day.items) for day in context.month.days):
+            if any(shown_in(day.items) for day in context.month.days) or redated is not None:
                 continue
         elif kind is YearContext or kind is ArchiveContext:
-            pass  # how many articles each date has, which edits that keep every list leave as they were
+            # How many articles each date has, which only an article dated anew changes.
+            if redated is not None:
+                continue
         elif kind is TopicContext:
             # The front page of a topic, a pair or a speaker holds totals (and a topic's, its
             # alias rows and timeline) that count every article of the list. Its numbered pages
             # hold none (site.Pager): the same articles as before, unless an edit regrouped them.
             # A list that holds no edited article is not looked through.
             # A topic's list that an edited article entered or left moves along from there.
-            if context.topic.slug in topics and (_is_front(context.pager) or context.topic.slug in moved
+            if context.topic.slug in topics and (_is_front(context.pager) or moves(context.topic.slug)
                                                  or shown_in(context.entries, ROW_PATH)):
                 continue
         elif kind is PairContext:
             # A pair's front page counts each of its topics' articles too, and its list moves
             # along when an edited article entered or left it (story._pair_lists_after).
-            either_moved = context.actor.slug in moved or context.place.slug in moved
+            either_moved = moves(context.actor.slug) or moves(context.place.slug)
             if context.actor.slug in topics and context.place.slug in topics and (
                     _is_front(context.pager) or either_moved or shown_in(context.found, PAIR_PATH)) or (
                     either_moved and _is_front(context.pager)):
@@ -231,7 +283,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             actor = context.speaker.actor
             if out_path in regrouped or out_path in speakers and (
                     _is_front(context.pager) or shown_in(context.quoted, ROW_PATH)) or (
-                    actor is not None and actor.slug in moved and _is_front(context.pager)):
+                    actor is not None and actor.slug in edits.moved and _is_front(context.pager)):
                 continue
         else:
             continue  # a page that gathers the whole site

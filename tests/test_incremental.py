@@ -654,7 +654,25 @@ EDITS = {
     "another source named by others": (replace_in("report-010.md", "Wire 2", "Wire 3"), True),
     # A new name that takes the page slug of "Wire 2", which gets another: every page is keyed.
     "a source that takes another's page": (replace_in("report-010.md", "Wire 2", "WIRE 2"), False),
-    "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), False),
+    # Another date moves the article in each list that holds it, from its old place to its new one.
+    "another date": (replace_in("report-010.md", "2021-03-11", "2021-03-12"), True),
+    "a date months later, in another month": (replace_in("report-010.md", "2021-03-11", "2021-05-30"), True),
+    "a date years earlier, in another year": (replace_in("report-100.md", "2021-06-09", "2019-12-31"), True),
+    # The first undated article gives every page a link to the Undated page: all are keyed.
+    "no date any more": (replace_in("report-100.md", "date: 2021-06-09\n", ""), False),
+    # Reports 20 to 29 quote her: it moves past five of them, in her list too.
+    "an earlier date for an article quoting a speaker": (replace_in("report-025.md", "2021-03-26", "2021-03-18"),
+                                                         True),
+    "a date and a topic it did not have": (lambda corpus: [
+        replace_in("report-010.md", "2021-03-11", "2021-04-02")(corpus),
+        append_to("report-010.md", "Officials spoke of Idlib.")(corpus)], True),
+    # With undated articles already, the Undated page and every page's link to it are there.
+    "no date any more, beside an undated one": (replace_in("report-100.md", "date: 2021-06-09\n", ""), True),
+    "a date for an undated one": (replace_in("report-050.md", "title:", "date: 2021-01-05\ntitle:"), True),
+    # One article dated anew at a time: two are left to a full plan.
+    "two articles dated anew": (lambda corpus: [replace_in("report-010.md", "2021-03-11", "2021-03-12")(corpus),
+                                                replace_in("report-100.md", "2021-06-09", "2021-06-10")(corpus)],
+                                False),
     # Report 10 names Turkey three times: once by another of its names, at the same level.
     "an alias it did not use": (replace_in("report-010.md", "of Turkey again. Officials spoke of Kurds",
                                            "of Ankara again. Officials spoke of Kurds"), True),
@@ -667,9 +685,18 @@ EDITS = {
 # The edits that change mention levels, and so other articles' related lists.
 RERANKING = {"a mention at the next level", "a mention fewer, at the level below", "a topic it did not have",
              "an actor it no longer names"}
+# The edits that change an article's date, which ranks related articles too: other articles'
+# lists may keep it, or not.
+REDATING = {"another date", "a date months later, in another month", "a date years earlier, in another year",
+            "a date and a topic it did not have", "no date any more, beside an undated one",
+            "an earlier date for an article quoting a speaker",
+            "a date for an undated one"}
+# The edits made to a site whose reports 50 and 51 have no date.
+UNDATED_FIRST = {"no date any more, beside an undated one", "a date for an undated one"}
 # The edits whose alias rows are counted again: the last build's do not name the article that
 # takes the place of the one the edit takes out (aliases.updated_aliases).
-ROWS_COUNTED_AGAIN = {"a shown article's alias put another way"}
+ROWS_COUNTED_AGAIN = {"a shown article's alias put another way", "a date years earlier, in another year",
+                      "no date any more, beside an undated one"}
 
 
 @pytest.mark.parametrize("edit_name", EDITS)
@@ -681,6 +708,9 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
     settings = Settings(page_size=4)
     for number in range(20, 30):
         append_to(f"report-{number:03d}.md", QUOTE)(corpus)
+    if edit_name in UNDATED_FIRST:
+        replace_in("report-050.md", "date: 2021-04-20\n", "")(corpus)
+        replace_in("report-051.md", "date: 2021-04-21\n", "")(corpus)
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir, settings=settings)
     told, planned = [], []
@@ -714,7 +744,11 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         assert inputs.aliases == count_aliases(inputs.ordered, inputs.items, inputs.analysed,
                                                [topic.slug for topic in inputs.taxonomy.topics])
         # Ranked again for the edited article, whose level changed: other articles' lists with it.
-        assert bool(edits.relevelled) == bool(edits.reranked - edits.slugs) == (edit_name in RERANKING)
+        assert bool(edits.relevelled) == (edit_name in RERANKING | REDATING)
+        if edit_name not in REDATING:
+            assert bool(edits.reranked - edits.slugs) == (edit_name in RERANKING)
+        # An article dated anew moved in each of its lists: it alone.
+        assert (edits.redated is not None) == (edit_name in REDATING)
     else:
         assert known == {} and edits is None
 
@@ -741,6 +775,18 @@ def test_after_an_edit_the_search_index_is_sent_the_edited_articles_alone(corpus
     build_site(corpus, out_dir, workers=2)
     assert sent[-1].numbers is None and len(sent[-1].records) == 125
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh-2")
+
+
+def test_after_an_article_is_dated_anew_the_search_index_is_sent_the_articles_it_passed(corpus, tmp_path,
+                                                                                         monkeypatch):
+    # The index numbers the articles oldest first: those between its two places move by one.
+    out_dir = tmp_path / "incremental" / "site"
+    build_site(corpus, out_dir, workers=2)
+    sent = search_inputs_sent(monkeypatch)
+    replace_in("report-010.md", "2021-03-11", "2021-03-16")(corpus)  # after reports 11 to 15
+    build_site(corpus, out_dir, workers=2)
+    assert len(sent[-1].numbers) == len(sent[-1].records) == 6
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
 
 
 def test_search_lists_kept_from_an_older_build_are_sent_every_article(corpus, tmp_path, monkeypatch):

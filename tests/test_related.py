@@ -9,7 +9,8 @@ import pytest
 
 from digest.model import Article, Origins, TopicTag
 from digest import related as related_module
-from digest.related import KeptRanking, find_related, mention_level, rank_related, rerank
+from digest.related import KeptRanking, find_related, mention_level, rank_related, reordered, rerank
+from digest.site import newest_first
 
 
 def make_article(slug: str, date: str | None, **counts: int) -> Article:
@@ -167,20 +168,31 @@ def with_counts(rng: random.Random, article: Article, topics: list[str]) -> Arti
     return replace(article, tags=tuple(TopicTag(topic, count, ()) for topic, count in counts.items()))
 
 
-def test_articles_ranked_again_for_new_levels_get_the_lists_of_ranking_every_article(monkeypatch):
+@pytest.fixture
+def ranked_from_all(monkeypatch) -> list:
+    """Grows by one each time a list is ranked from every article (a list rerank cannot finish)."""
+    calls = []
+    ranked_again = related_module._Ranks.ranked_again
+    monkeypatch.setattr(related_module._Ranks, "ranked_again",
+                        lambda self, *args: calls.append(1) or ranked_again(self, *args))
+    return calls
+
+
+def random_site(seed: int) -> tuple[random.Random, list[str], list[Article], int]:
+    """A random generator, topics, articles newest first and a related count, for ``seed``."""
+    rng = random.Random(seed)
+    topics = [f"t{number}" for number in range(rng.randint(1, 4))]
+    articles = newest_first(random_articles(rng, rng.choice([3, 12, 40, 150]), topics))
+    return rng, topics, articles, rng.randint(1, 6)
+
+
+def test_articles_ranked_again_for_new_levels_get_the_lists_of_ranking_every_article(ranked_from_all):
     # An edit that changes one article's mention levels changes the scores of its pairs
     # alone. rerank starts from the last lists; those it cannot finish from them (a full
     # list that an edited article left) are ranked from every article, which must come up.
-    ranked_from_all = []
-    ranked_again = related_module._Ranks.ranked_again
-    monkeypatch.setattr(related_module._Ranks, "ranked_again",
-                        lambda self, *args: ranked_from_all.append(1) or ranked_again(self, *args))
     lists_changed = 0
     for seed in range(60):
-        rng = random.Random(seed)
-        topics = [f"t{number}" for number in range(rng.randint(1, 4))]
-        before = random_articles(rng, rng.choice([3, 12, 40, 150]), topics)
-        count = rng.randint(1, 6)
+        rng, topics, before, count = random_site(seed)
         changed = sorted(rng.sample(range(len(before)), rng.choice([1, 1, 2, 3])))
         after = list(before)
         for position in changed:
@@ -193,6 +205,46 @@ def test_articles_ranked_again_for_new_levels_get_the_lists_of_ranking_every_art
         assert len(ranked_from_all) >= len(changed)  # each edited article's own list, at least
         lists_changed += len(ranked_from_all) > len(changed)
     assert lists_changed >= 5
+
+
+def test_an_article_dated_anew_is_ranked_again_from_the_kept_ranking_in_its_new_place(tmp_path, ranked_from_all):
+    # Its new date moves it in the order, and changes the distance of each of its pairs
+    # alone: the kept lists, renumbered, are ranked again for it as for new levels.
+    lists_changed = 0
+    for seed in range(60):
+        rng, _, before, count = random_site(seed)
+        was = rng.randrange(len(before))
+        date = rng.choice([None, *(datetime.date(2020, 1, day) for day in range(1, 29))])
+        if date == before[was].date:
+            continue
+        moved = replace(before[was], date=date)
+        after = newest_first([*before[:was], moved, *before[was + 1:]])
+        now = after.index(moved)
+        kept = KeptRanking(tmp_path / f"related-{seed}.pickle", "code")
+        old = kept(before, count)
+        last = kept.fingerprint
+        expected = rank_related(after, count)
+        ranked_from_all.clear()
+        ordinal = before[was].date.toordinal() if before[was].date else None
+        assert kept(after, count, same_as=last, changed=[now], moved=(was, now, ordinal)) == expected, f"seed {seed}"
+        assert kept.reranked == {position for position, lists in enumerate(zip(reordered(old, was, now), expected))
+                                 if lists[0] != lists[1]}
+        lists_changed += len(ranked_from_all) > 1
+    assert lists_changed >= 5
+
+
+def test_a_ranking_renumbered_for_a_moved_article_names_the_same_articles():
+    rng = random.Random(3)
+    articles = random_articles(rng, 30, ["russia", "idlib"])
+    chosen = rank_related(articles, 4)
+    for was, now in [(0, 29), (29, 0), (5, 6), (6, 5), (12, 12)]:
+        order = [*articles[:was], *articles[was + 1:]]
+        order.insert(now, articles[was])
+        renumbered = reordered(chosen, was, now)
+        slugs = {article.slug: [articles[other].slug for other, _, _ in picks]
+                 for article, picks in zip(articles, chosen)}
+        assert {article.slug: [order[other].slug for other, _, _ in picks]
+                for article, picks in zip(order, renumbered)} == slugs
 
 
 def test_a_kept_ranking_is_ranked_again_for_the_articles_whose_levels_changed(tmp_path, monkeypatch):

@@ -117,3 +117,49 @@ def test_the_pages_planned_after_articles_enter_or_leave_a_list_are_those_that_c
         planned = {part.out_path for part in parts_showing(after, size, "front.html", numbered,
                                                            moved_from(after, edited, size), with_front=True)}
         assert changed <= planned, (size, before, after, edited)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_pages_planned_after_an_article_is_dated_anew_are_those_that_changed(seed):
+    # Its new date moves it from one place among the articles to another: in each list that
+    # holds it, or that it entered or left with its date, only the pages changed_at names
+    # are planned; each other page must be as it was, its items and its pager.
+    import random
+
+    from digest.site import Edits, Redated, changed_at, paginate, parts_showing
+    rng = random.Random(seed)
+    planned_pages = changed_pages = 0
+    for _ in range(400):
+        size = rng.randint(1, 5)
+        count = rng.randint(1, 200)
+        earlier = list(range(count))  # articles by name, newest first
+        was, now = rng.randrange(count), rng.randrange(count)
+        later = [*earlier[:was], *earlier[was + 1:]]
+        later.insert(now, was)  # the article named ``was`` is now at ``now``
+        chosen = {name for name in earlier if rng.random() < rng.random()}
+        kind = rng.choice(["holds it", "holds it", "entered", "left"])
+        before = chosen | {was} if kind in ("holds it", "left") else chosen - {was}
+        after = chosen | {was} if kind in ("holds it", "entered") else chosen - {was}
+        edits = Edits(frozenset(["a"]), frozenset(), frozenset(), frozenset(), frozenset(),
+                      redated=Redated("a", None, None, was, now, frozenset()))
+        numbered = "page-{}.html".format
+
+        def pages(order, names):
+            return {part.out_path: (part.items, part.pager)
+                    for part in paginate([name for name in order if name in names], size, "front.html", numbered)}
+
+        old, new = pages(earlier, before), pages(later, after)
+        changed = {out_path for out_path, part in new.items() if old.get(out_path) != part}
+        indexes = [place for place, name in enumerate(later) if name in after]
+        at = changed_at(indexes, [now], edits, size, entered_or_left=kind != "holds it")
+        listed = [name for name in later if name in after]
+        planned = {part.out_path for part in parts_showing(listed, size, "front.html", numbered, at,
+                                                           with_front=kind != "holds it")}
+        assert changed <= planned, (size, kind, was, now, sorted(before))
+        if kind == "holds it":  # no more: those that changed, and the article's own, changed or not
+            own = {part.out_path for part in parts_showing(listed, size, "front.html", numbered,
+                                                           [indexes.index(now)], False)}
+            assert planned <= changed | own
+        planned_pages += len(planned)
+        changed_pages += len(changed)
+    assert planned_pages < 2 * changed_pages  # not every page
