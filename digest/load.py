@@ -481,15 +481,20 @@ def _suffixed_slug(slug: str, source_path: str, claimed: set[str]) -> str:
     A title can spell another article's suffixed slug ("Report 1a2b3c"); a longer piece of
     the hash, and at last a counter, keep the two pages apart.
     """
-    digest = hashlib.sha1(source_path.encode()).hexdigest()
-    for length in (6, 12, 40):
-        candidate = f"{slug[: SLUG_LENGTH - length - 1]}-{digest[:length]}"
+    for candidate in suffixed_slugs(slug, source_path):
         if candidate not in claimed:
             return candidate
     counter = 2
     while f"{candidate}-{counter}" in claimed:
         counter += 1
     return f"{candidate}-{counter}"
+
+
+def suffixed_slugs(slug: str, source_path: str) -> list[str]:
+    """Return the slugs that assign_slugs tries, in turn, for the file at ``source_path`` that
+    wants the slug ``slug`` another article claimed first (before a counter, at last)."""
+    digest = hashlib.sha1(source_path.encode()).hexdigest()
+    return [f"{slug[: SLUG_LENGTH - length - 1]}-{digest[:length]}" for length in (6, 12, 40)]
 
 
 def make_slug(text: str, max_length: int = SLUG_LENGTH) -> str:

@@ -34,11 +34,11 @@ from .cache import (
 )
 from .load import assign_slugs, find_article_paths
 from .lock import build_lock
-from .related import KeptRanking
+from .related import KeptRanking, Move
 from .render import find_asset, make_environment, navigation, template_search_path
 from .postings import Postings
 from .search import SearchInput, index_files, search_input
-from .site import Redated, Settings, list_items, newest_first, plan_inputs, plan_pages
+from .site import Reordered, Settings, list_items, newest_first, plan_inputs, plan_pages
 from .sitemap import render_sitemap
 from .stored import Stored, receive, send
 from .tag import compile_matcher
@@ -340,8 +340,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                 # After an edit of the articles the kept lists were made from (find_edits
                 # proves the others the same), only the edited articles' entries are sent.
                 only = edits.slugs if edits is not None and kept_from == previous.get("others_key") else None
-                if only is not None and edits.redated is not None:  # numbered oldest first: those it passed too
-                    only = only | {ordered[place].slug for place in edits.redated.passed()}
+                if only is not None and edits.reordered is not None:  # numbered oldest first: those it passed too
+                    only = only | {ordered[place].slug for place in edits.reordered.passed()}
                 made = search_input(ordered, analyses, taxonomy, settings, weights, items, only)
                 searcher.send((staging.folder, settings.search_shard_size, others_key,
                                made._replace(weights=send(made.weights))))
@@ -355,7 +355,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                           if article.slug in edits.relevelled] if edits is not None else []
             choices = ranking(ordered, settings.related_count,
                               same_as=previous.get("related_key") if edits is not None else None, changed=relevelled,
-                              moved=_moved(edits.redated) if edits is not None else None)
+                              moved=_move(edits.reordered) if edits is not None else None)
             if edits is not None and ranking.reranked is None:
                 edits = None  # ranked without the last answer to compare with: any article's list may differ
             elif edits is not None and ranking.reranked:
@@ -448,11 +448,12 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     )
 
 
-def _moved(redated: Redated | None) -> tuple[int, int, int | None] | None:
-    """Return KeptRanking's ``moved`` for an article dated anew, if any."""
-    if redated is None:
+def _move(reordered: Reordered | None) -> Move | None:
+    """Return KeptRanking's ``moved`` for an article dated or named anew, if any."""
+    if reordered is None:
         return None
-    return redated.was, redated.now, redated.before.toordinal() if redated.before else None
+    return Move(reordered.was, reordered.now, reordered.before.toordinal() if reordered.before else None,
+                reordered.old_slug)
 
 
 def _search_index_helper(conversation: Conversation, kept: Path, key: str) -> list[str]:

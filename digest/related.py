@@ -18,9 +18,10 @@ import pickle
 from bisect import bisect_left
 from collections import defaultdict
 from copy import copy
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .kept import UNREADABLE, keep, read_kept
 from .model import Article
@@ -81,22 +82,33 @@ def _rank(ranks: _Ranks, count: int) -> list[list[Choice]]:
 RERANK_MAX = 32
 
 
+class Move(NamedTuple):
+    """An article that moved in the order, its date or slug changed: where it was in the last
+    answer's order and where it is in this one, with the date (an ordinal, None: undated)
+    and slug it had."""
+
+    was: int
+    now: int
+    ordinal: int | None
+    slug: str
+
+
 def rerank(articles: Sequence[Article], count: int, chosen: Sequence[list[Choice]],
-           changed: Collection[int], dated: Mapping[int, int | None] | None = None
-           ) -> tuple[list[list[Choice]], set[int]]:
+           changed: Collection[int], moved: Move | None = None) -> tuple[list[list[Choice]], set[int]]:
     """Return rank_related(articles, count), and the positions whose lists differ from ``chosen``.
 
     ``chosen`` is what rank_related returned for the same articles in the same order, with the
     same slugs and dates, the articles at positions ``changed`` aside: their mention levels may
-    have been others, and so may the dates of those in ``dated`` (position: the ordinal of
-    the date it had, or None). Only the scores of pairs with a changed article can differ, so
-    each other article's list is its last one, with the changed articles scored again. That is the answer
+    have been others, and so may the date and slug of the one ``moved`` (already at its new
+    place in ``chosen``: renumbered). Only the scores of pairs with a changed article can
+    differ, so each other article's list is its last one, with the changed articles scored
+    again. That is the answer
     unless one of them dropped from a full list, and fewer than ``count`` of what is left rank
     above the last list's last article: every article not in that list ranks below it. Such a
     list, and the changed articles' own, are ranked again from every article (a few hundredths
     of a second each at 10,000 articles, against a few tenths for ranking them all).
     """
-    return _Ranks(articles).rerank(count, chosen, changed, dated)
+    return _Ranks(articles).rerank(count, chosen, changed, moved)
 
 
 class _Ranks:
@@ -138,15 +150,16 @@ class _Ranks:
         return [self.choice(target, other, -key[0]) for key, other in best[:count]]
 
     def rerank(self, count: int, chosen: Sequence[list[Choice]], changed: Collection[int],
-               dated: Mapping[int, int | None] | None = None) -> tuple[list[list[Choice]], set[int]]:
+               moved: Move | None = None) -> tuple[list[list[Choice]], set[int]]:
         """What rerank returns, for these articles."""
         if count <= 0:
             return list(chosen), set()
         codes, rank_key, choice = self.codes, self.key, self.choice
-        then = copy(self)  # with the last answer's dates, to rank its lists' last articles as it did
-        then.ordinals = [*self.ordinals]
-        for position, ordinal in (dated or {}).items():
-            then.ordinals[position] = ordinal
+        then = self  # with the last answer's dates and slugs, to rank its lists' last articles as it did
+        if moved is not None:
+            then = copy(self)
+            then.ordinals, then.slugs = [*self.ordinals], [*self.slugs]
+            then.ordinals[moved.now], then.slugs[moved.now] = moved.ordinal, moved.slug
         changed = sorted(set(changed))
         scores = {other: [(code & codes[other]).bit_count() for code in codes] for other in changed}
         redo = set(changed)
@@ -202,15 +215,13 @@ class KeptRanking:
         self.reranked: set[int] | None = set()
 
     def __call__(self, articles: list[Article], count: int, same_as: str | None = None,
-                 changed: Collection[int] = (), moved: tuple[int, int, int | None] | None = None
-                 ) -> list[list[Choice]]:
+                 changed: Collection[int] = (), moved: Move | None = None) -> list[list[Choice]]:
         """Return rank_related(articles, count). ``same_as`` is the fingerprint of an earlier
         answer whose inputs these are known to equal (unchanged.find_edits proves it after an
-        edit), but for the mention levels and dates of the articles at positions ``changed``:
-        that answer, if kept, is taken without going through the articles for theirs, or
-        ranked again for the changed ones alone. ``moved`` (was, now, ordinal) is a changed
-        article's place in that answer's order and in this one, and the ordinal of the date
-        it had there (None: undated), when its date changed."""
+        edit), but for the mention levels of the articles at positions ``changed``, and the
+        date and slug of the one ``moved``, which is among them: that answer, if kept, is taken
+        without going through the articles for theirs, or ranked again for the changed ones
+        alone."""
         self.reranked = set() if not changed else None  # same inputs, same answer
         try:
             kept_fingerprint, chosen = read_kept(self.path)
@@ -218,8 +229,8 @@ class KeptRanking:
                 raise ValueError("kept for other articles")
         except UNREADABLE:  # only ever a shortcut: ranked again
             kept_fingerprint, chosen = "", None
-        if chosen is not None and moved is not None and moved[0] != moved[1]:
-            chosen = reordered(chosen, moved[0], moved[1])
+        if chosen is not None and moved is not None:
+            chosen = renumbered(chosen, moved.was, moved.now)
         if same_as and kept_fingerprint == same_as and not changed:
             self.fingerprint = same_as
             return chosen
@@ -228,15 +239,14 @@ class KeptRanking:
         if kept_fingerprint == self.fingerprint:
             return chosen
         if same_as and kept_fingerprint == same_as and len(changed) <= RERANK_MAX:
-            dated = None if moved is None else {moved[1]: moved[2]}
-            chosen, self.reranked = ranks.rerank(count, chosen, changed, dated)
+            chosen, self.reranked = ranks.rerank(count, chosen, changed, moved)
         else:
             chosen = _rank(ranks, count)
         keep(self.path, (self.fingerprint, chosen))
         return chosen
 
 
-def reordered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[Choice]]:
+def renumbered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[Choice]]:
     """Return ``chosen`` (rank_related's answer) for the same articles with the one at position
     ``was`` moved to position ``now``, the others in the same order: positions renumbered.
 

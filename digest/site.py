@@ -436,11 +436,13 @@ ITEM_PATH = attrgetter("out_path")  # of an ArticleItem
 ROW_PATH = attrgetter("item.out_path")  # of a TopicArticle, a QuotedIn, a RelatedItem
 
 
-class Redated(NamedTuple):
-    """An edited article whose date changed (unchanged.find_edits): it moved, in every list that
-    holds it, from the place its old date gave it to the place its new one gives it."""
+class Reordered(NamedTuple):
+    """An edited article whose date or slug changed (unchanged.find_edits): it moved, in every
+    list that holds it, from the place its old date and slug gave it (newest_first) to the
+    place its new ones give it."""
 
     slug: str
+    old_slug: str  # its slug in the last build: its page's name then
     source: str | None  # its source now
     before: datetime.date | None  # its date in the last build
     was: int  # its place in the last build's order (newest_first), from 0
@@ -457,8 +459,8 @@ class Redated(NamedTuple):
 class Edits:
     """What an edit of a few articles touches (unchanged.find_edits), for an edit that left
     every list of articles as it was (the same articles in each list, in the same order) but
-    the lists of the topics in ``moved`` and of their pairs, and every list that holds an
-    article ``redated``.
+    the lists of the topics in ``moved`` and of their pairs, and every list that holds the
+    article ``reordered``.
 
     Planning makes, after such an edit, only the records of the pages it can have changed
     (plan_pages), and unchanged.unchanged_pages tells which of those it did.
@@ -485,18 +487,18 @@ class Edits:
     # The sources an edited article now names or no longer names (None: no source), when no
     # other source's page slug changed with them: their lists and totals changed.
     sources_moved: frozenset[str | None] = frozenset()
-    # An edited article whose date changed, which moved it in each list that holds it; the
-    # speakers who quote it are among ``regrouped``.
-    redated: Redated | None = None
+    # An edited article whose date or slug changed, which moved it in each list that holds it;
+    # the speakers who quote it are among ``regrouped``.
+    reordered: Reordered | None = None
 
     def moves(self, topic: str) -> bool:
         """Return whether the list of ``topic`` (a slug), and of its pairs, moved: an edited
-        article entered or left it (moved_from), or it holds one whose date changed (shifted)."""
-        return topic in self.moved or self.redated is not None and topic in self.topics
+        article entered or left it (moved_from), or it holds one that moved in the order (shifted)."""
+        return topic in self.moved or self.reordered is not None and topic in self.topics
 
     def source_moves(self, source: str | None) -> bool:
         """Return whether the list of ``source`` (None: no source named) moved, as moves() tells."""
-        return source in self.sources_moved or self.redated is not None and source == self.redated.source
+        return source in self.sources_moved or self.reordered is not None and source == self.reordered.source
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
         """Return whether an edited article is among ``rows``, whose articles' out_paths are
@@ -742,7 +744,7 @@ def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits:
     # After an edit that keeps every list, a page that shows no edited article is the last build's;
     # after one that moved an article, those its articles moved onto too.
     edited_at = None if edits is None else [index for index, item in enumerate(listed) if item.out_path in edits.articles]
-    if edits is not None and edits.redated is not None:
+    if edits is not None and edits.reordered is not None:
         edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, entered_or_left=False)
     parts = parts_showing(listed, settings.page_size, urls.INDEX, urls.index_page_path, edited_at, with_front=False)
     pages = []
@@ -989,14 +991,14 @@ def edited_indexes(ordered: Sequence[Article], edits: Edits) -> list[int]:
 def moved_places(edited: list[int], edits: Edits) -> list[int]:
     """Return the places among the articles from which a list that an edited article entered
     or left moved along (moved_from), the edited articles being at ``edited`` (edited_indexes):
-    theirs, and the place that one dated anew had, which it left.
+    theirs, and the place that one moved in the order (Reordered) had, which it left.
 
     An article that left a list from place ``was`` of the last build's order was behind every
     article of the list now at a place up to ``was`` when it moved to a newer place, and
     behind those before ``was`` when it moved to an older one: moved_from(indexes, [was])
     reaches past each of them.
     """
-    return edited if edits.redated is None else sorted({*edited, edits.redated.was})
+    return edited if edits.reordered is None else sorted({*edited, edits.reordered.was})
 
 
 def changed_at(indexes: Sequence[int], edited: list[int], edits: Edits, page_size: int,
@@ -1005,28 +1007,28 @@ def changed_at(indexes: Sequence[int], edited: list[int], edits: Edits, page_siz
     ``page_size`` items a page that ``edits`` can have changed, the edited articles being at
     ``edited`` (edited_indexes) among the articles: the items that moved along in a list that
     an edited article ``entered_or_left`` (moved_from); else the edited articles it holds,
-    and the items between the old and new places of one dated anew (shifted)."""
+    and the items between the old and new places of one moved in the order (shifted)."""
     if entered_or_left:
         return moved_from(indexes, moved_places(edited, edits), page_size)
     found = indexes_of(indexes, edited)
-    redated = edits.redated
-    if redated is not None and indexes_of(indexes, [redated.now]):
-        found = sorted({*found, *shifted(indexes, redated)})
+    reordered = edits.reordered
+    if reordered is not None and indexes_of(indexes, [reordered.now]):
+        found = sorted({*found, *shifted(indexes, reordered)})
     return found
 
 
-def shifted(indexes: Sequence[int], redated: Redated) -> range:
+def shifted(indexes: Sequence[int], reordered: Reordered) -> range:
     """Return where in ``indexes``, sorted (newest first), are the items of a list that holds
-    the article ``redated`` before and after its new date whose places its move changed.
+    the article ``reordered`` before and after its move whose places the move changed.
 
     Its list holds as many items as before, so that the items newer and older than both its
     places stay where they were: those between them move by one, towards its old place.
     """
-    now = bisect_left(indexes, redated.now)
+    now = bisect_left(indexes, reordered.now)
     # Where it was in the list: every item now at a place up to ``was`` was ahead of it when
     # it moved to a newer place; when it moved to an older one, those before ``was``.
-    was = (bisect_right(indexes, redated.was) - 1 if redated.now < redated.was
-           else bisect_left(indexes, redated.was))
+    was = (bisect_right(indexes, reordered.was) - 1 if reordered.now < reordered.was
+           else bisect_left(indexes, reordered.was))
     return range(min(now, was), max(now, was) + 1)
 
 
@@ -1091,9 +1093,9 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
     edited_months = None if edits is None else {
         (article.date.year, article.date.month) for article in dated if article.slug in edits.slugs}
     # An article's new date takes it from one date, month and year to another: the counts change.
-    dated_anew = edits is not None and edits.redated is not None
-    if dated_anew and edits.redated.before is not None:
-        edited_months.add((edits.redated.before.year, edits.redated.before.month))
+    dated_anew = edits is not None and edits.reordered is not None  # or a new slug, among its date's
+    if dated_anew and edits.reordered.before is not None:
+        edited_months.add((edits.reordered.before.year, edits.reordered.before.month))
     years = []
     pages = []
     for year, in_year in groupby(dated, key=lambda article: article.date.year):

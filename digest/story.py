@@ -200,7 +200,7 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
     # After an edit, the timelines of the edited articles' topics; the whole site's only when
     # a title, a date or an article's topics changed, as its entries are the articles' dates,
     # topics, titles and pages.
-    whole = edits is None or edits.retitled or bool(edits.moved) or edits.redated is not None
+    whole = edits is None or edits.retitled or bool(edits.moved) or edits.reordered is not None
     topics = [topic for topic in taxonomy.topics if edits is None or topic.slug in edits.topics]
     lanes = [ALL_LANE, *(topic.slug for topic in taxonomy.topics)] if whole else [topic.slug for topic in topics]
     bins = bin_entries(dated, lanes, scale) if scale else {}
@@ -436,9 +436,9 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
     unknown: list[ArticleItem] = []
     edited = edits.articles if edits is not None else frozenset()
     moved = edits.sources_moved if edits is not None else frozenset()
-    redated = edits.redated if edits is not None else None
-    # The sources whose lists an edit moved: entered or left, or that of an article dated anew.
-    moving = moved if redated is None else moved | {redated.source}
+    reordered = edits.reordered if edits is not None else None
+    # The sources whose lists an edit moved: entered or left, or that of an article moved in the order.
+    moving = moved if reordered is None else moved | {reordered.source}
     edited_at: dict[str | None, list[int]] = {}  # where the edited articles are in each source's list
     indexes: dict[str | None, list[int]] = {}  # of the articles of the sources in ``moved``, among ``ordered``
     for index, article in enumerate(ordered):

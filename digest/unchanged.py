@@ -3,28 +3,29 @@
 A page's key (workers.page_key) digests its whole context: at 10,000 articles, keying all
 20,309 pages took as long as planning them, and a one-article rebuild changes a few dozen.
 
-This answers only for edits that leave the lists of articles (the index, the dates) as
-they were: the same files, each with the same slug, and each edited article with the same
-date but one. That one moved, in each list that holds it, from its old place to its new
-one: the items between the two moved by one (site.shifted), and those pages are keyed, as
-are its old and new dates' pages, months and years, the archive, the pages of its old and
-new neighbours and every page of the speakers it quotes. Its source may change, as long as no other source's page slug changes with it (a
-slug depends on every name): the two sources' lists move along from the article's place,
-and their pages that moved are keyed, with the sources overview. Its mention
-levels (related.mention_level) may change: they rank related articles, which are then
-ranked again from the last build's ranking (related.rerank), and the pages whose related
-articles changed with them are keyed. So may its topics: the lists of the topics it now
-names or no longer names (Edits.moved), and of their pairs that hold it or held it, move
-along, and their pages that moved are keyed, as are the front pages that count those
-topics' articles (the topics overview, the matrix, each pair of such a topic, each speaker
-for such an actor).
-Then a page's context can change only through a record of an edited article it shows, or
-through the totals, on the front page of a topic, a pair or a speaker, that count the edited
-article (or every page of a speaker whom it starts or stops quoting). The year and archive
-pages, which count the articles of each date, cannot change but with a date. For anything
-else (an article added, deleted or renamed, two new dates, a source name that gives another
-source another slug) every page is keyed, as before. Pages of a kind not named here (the overviews, the timeline, the
-search page: a few dozen) are always keyed.
+This answers only for edits that leave the lists of articles (the index, the dates) as they
+were: the same files, each with the same slug and date, but for one edited article whose
+date or slug (from its title) may change, as long as no other article's slug changes with
+it. That one moved, in each list that holds it, from its old place to its new one: the items
+between the two moved by one (site.shifted), and those pages are keyed, as are its old and
+new dates' pages, months and years, the archive, the pages of its old and new neighbours and
+every page of the speakers it quotes. Its source may change, as long as no other source's
+page slug changes with it (a slug depends on every name): the two sources' lists move along
+from the article's place, and their pages that moved are keyed, with the sources overview.
+Its mention levels (related.mention_level) may change: they rank related articles, which are
+then ranked again from the last build's ranking (related.rerank), and the pages whose
+related articles changed with them are keyed. So may its topics: the lists of the topics it
+now names or no longer names (Edits.moved), and of their pairs that hold it or held it, move
+along, and their pages that moved are keyed, as are the front pages that count those topics'
+articles (the topics overview, the matrix, each pair of such a topic, each speaker for such
+an actor). Then a page's context can change only through a record of an edited article it
+shows, or through the totals, on the front page of a topic, a pair or a speaker, that count
+the edited article (or every page of a speaker whom it starts or stops quoting). The year
+and archive pages, which count the articles of each date, cannot change but with a date. For
+anything else (an article added or deleted, two articles dated or named anew, a title that
+gives another article another slug, a source name that gives another source another slug)
+every page is keyed, as before. Pages of a kind not named here (the overviews, the timeline,
+the search page: a few dozen) are always keyed.
 
 What the last build was made from is told by its record's ``others_key`` (a digest of each
 article's source path, slug and content hash, in order) and by the article cache's entries
@@ -44,10 +45,11 @@ from . import urls
 from .aliases import recount, relisted
 from .analysis import ArticleAnalysis
 from .cache import LoadedFile
+from .load import make_slug, suffixed_slugs
 from .model import Article
 from .related import Choice, mention_level
 from .site import (ROW_PATH, ArchiveContext, ArticleContext, Edits, ListContext, MonthContext, Page,
-                   Pager, Redated, TopicContext, YearContext, order_key, reading_order)
+                   Pager, Reordered, TopicContext, YearContext, order_key, reading_order)
 from .story import PAIR_PATH, PairContext, PersonContext, SourceContext, source_slugs
 
 
@@ -71,7 +73,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     which articles a list holds, or their order, but for the lists of the topics that an
     edited article now names or no longer names (Edits.moved), their pairs', those of the
     sources it now names or no longer names (Edits.sources_moved), and the order of an
-    article whose date changed, one at most (Edits.redated).
+    article whose date or slug changed, one at most (Edits.reordered).
 
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
@@ -81,14 +83,17 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     if any(entry is None or entry.article is None or entry.analysis is None for entry in before.values()):
         return None
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items()}
-    redated = _redated(ordered, before)
-    if redated is False:
-        return None  # more than one article dated anew: left to a full plan
-    earlier = ordered if redated is None else _order_before(ordered, redated)
-    if (articles_key(inputs_common, earlier, old_hashes) if old_hashes else current_key) != previous_key:
+    candidates = _reordered(ordered, before)
+    if candidates is None:
+        return None  # more than one article dated or named anew: left to a full plan
+    for reordered in candidates:
+        earlier = ordered if reordered is None else _order_before(ordered, reordered)
+        if (articles_key(inputs_common, earlier, old_hashes) if old_hashes else current_key) == previous_key:
+            break
+    else:
         return None  # other files or slugs, another order, or a cache the last site was not built from
-    if redated is not None:
-        redated = redated._replace(neighbours=_neighbours(earlier, redated.slug))
+    if reordered is not None:
+        reordered = reordered._replace(neighbours=_neighbours(earlier, reordered.old_slug))
     slugs, articles, topics, speakers, regrouped, relevelled, moved = set(), set(), set(), set(), set(), set(), set()
     sources_moved: set[str | None] = set()
     retitled = False
@@ -98,49 +103,65 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         if entry is None:
             continue
         old = entry.article
-        dated_anew = old.date != article.date  # moved in each of its lists
+        moved_in_order = reordered is not None and reordered.slug == article.slug  # in each of its lists
         if old.source != article.source:
             sources_moved.update((old.source or None, article.source or None))
         had, has = _topics(old), _topics(article)
-        if had != has or _levels(old) != _levels(article) or dated_anew:  # the date ranks related articles too
+        # The date and slug rank related articles too.
+        if had != has or _levels(old) != _levels(article) or moved_in_order:
             relevelled.add(article.slug)
         moved.update(set(had).symmetric_difference(has))
         retitled = retitled or old.title != article.title
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
         topics.update(had, has)
-        recounts += (relisted if dated_anew else recount)(urls.article_path(article.slug), entry.analysis,
-                                                          analyses[article.source_path])
+        if moved_in_order:
+            recounts += relisted(urls.article_path(reordered.old_slug), urls.article_path(article.slug),
+                                 entry.analysis, analyses[article.source_path])
+        else:
+            recounts += recount(urls.article_path(article.slug), entry.analysis, analyses[article.source_path])
         quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices}
         quoting = {speaker.slug: speaker for speaker, _ in analyses[article.source_path].voices}
         for slug in quoted.keys() | quoting.keys():
             speakers.add(urls.speaker_path(slug))
-            if quoted.get(slug) != quoting.get(slug) or dated_anew:  # quoted before or after only, or named anew
+            if quoted.get(slug) != quoting.get(slug) or moved_in_order:  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
     if sources_moved and not _source_slugs_kept(ordered, before):
         return None  # a source named anew, or no longer, gave another source another page slug
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
                  retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
-                 sources_moved=frozenset(sources_moved), redated=redated)
+                 sources_moved=frozenset(sources_moved), reordered=reordered)
 
 
-def _redated(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> Redated | None | bool:
-    """Return the edited article of ``ordered`` whose date changed since ``before``, as a
-    Redated but for its neighbours; None if none did, False if more than one did."""
+def _reordered(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]
+               ) -> list[Reordered | None] | None:
+    """Return what the edited article of ``ordered`` whose date or slug changed since
+    ``before`` may have been, as Reordered records but for their neighbours: one for each
+    slug it may have had. [None] if no date or slug changed; None if more than one did.
+
+    The cache keeps the slug that each file wanted (load.make_slug of its title); the one it
+    had may have been suffixed, when another article wanted it too (load.assign_slugs). The
+    last build's others_key tells which, if any.
+    """
     found = None
     for now, article in enumerate(ordered):
         entry = before.get(article.source_path)
-        if entry is not None and entry.article.date != article.date:
+        if entry is None:
+            continue
+        named_anew = entry.article.title != article.title and entry.wanted_slug != make_slug(article.title)
+        if entry.article.date != article.date or named_anew:
             if found is not None:
-                return False
-            found = (now, article, entry.article.date)
+                return None
+            wanted = entry.wanted_slug or entry.article.slug
+            found = (now, article, entry.article.date,
+                     [wanted, *suffixed_slugs(wanted, article.source_path)] if named_anew else [article.slug])
     if found is None:
-        return None
-    now, article, date = found
+        return [None]
+    now, article, date, slugs = found
     others = [*ordered[:now], *ordered[now + 1:]]
-    # Its slug is this build's: the others_key that the order is checked against proves it the last one's.
-    was = bisect_left(others, order_key(replace(article, date=date)), key=order_key)
-    return Redated(article.slug, article.source or None, date, was, now, frozenset())
+    return [Reordered(article.slug, slug, article.source or None, date,
+                      bisect_left(others, order_key(replace(article, date=date, slug=slug)), key=order_key),
+                      now, frozenset()) for slug in slugs]
 
 
 def _neighbours(ordered: Sequence[Article], slug: str) -> frozenset[str]:
@@ -151,11 +172,12 @@ def _neighbours(ordered: Sequence[Article], slug: str) -> frozenset[str]:
     return frozenset(article.slug for article in chronological[max(at - 1, 0):at + 2] if article.slug != slug)
 
 
-def _order_before(ordered: Sequence[Article], redated: Redated) -> list[Article]:
-    """Return ``ordered`` as the last build had it, before ``redated`` moved."""
-    article = ordered[redated.now]
-    others = [*ordered[:redated.now], *ordered[redated.now + 1:]]
-    return [*others[:redated.was], replace(article, date=redated.before), *others[redated.was:]]
+def _order_before(ordered: Sequence[Article], reordered: Reordered) -> list[Article]:
+    """Return ``ordered`` as the last build had it, before ``reordered`` moved."""
+    article = ordered[reordered.now]
+    others = [*ordered[:reordered.now], *ordered[reordered.now + 1:]]
+    return [*others[:reordered.was], replace(article, date=reordered.before, slug=reordered.old_slug),
+            *others[reordered.was:]]
 
 
 def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> bool:
@@ -199,8 +221,8 @@ def unchanged_articles(ordered: Sequence[Article], choices: Sequence[Sequence[Ch
     """
     edited = edits.slugs
     changed = set(edited) | edits.reranked
-    if edits.redated is not None:  # its old neighbours link the articles now beside them
-        changed |= edits.redated.neighbours
+    if edits.reordered is not None:  # its old neighbours link the articles now beside them
+        changed |= edits.reordered.neighbours
     chronological = reading_order(ordered)
     for position, article in enumerate(chronological):
         if article.slug in edited:
@@ -223,7 +245,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
-    moves, redated = edits.moves, edits.redated
+    moves, reordered = edits.moves, edits.reordered
     shown_in = edits.shown_in
 
     known = {}
@@ -241,12 +263,12 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             if (context.item.out_path in edited or (context.previous and context.previous.out_path in edited)
                     or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)
                     or context.article.slug in edits.reranked
-                    or redated is not None and context.article.slug in redated.neighbours):
+                    or reordered is not None and context.article.slug in reordered.neighbours):
                 continue
         elif kind is ListContext:
             # The index, a date, the Undated page: the same articles, in the same order; but
-            # for an article dated anew, which moved along those planned (site.plan_index_pages).
-            if shown_in(context.items) or redated is not None:
+            # for an article dated or named anew, which moved those planned (site.plan_index_pages).
+            if shown_in(context.items) or reordered is not None:
                 continue
         elif kind is SourceContext:
             # The same articles in the same order, but in the lists of the sources an edited
@@ -254,11 +276,11 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             if shown_in(context.items) or edits.source_moves(None if context.unknown else context.source.name):
                 continue
         elif kind is MonthContext:
-            if any(shown_in(day.items) for day in context.month.days) or redated is not None:
+            if any(shown_in(day.items) for day in context.month.days) or reordered is not None:
                 continue
         elif kind is YearContext or kind is ArchiveContext:
             # How many articles each date has, which only an article dated anew changes.
-            if redated is not None:
+            if reordered is not None:
                 continue
         elif kind is TopicContext:
             # The front page of a topic, a pair or a speaker holds totals (and a topic's, its

@@ -680,18 +680,32 @@ EDITS = {
     "a shown article's alias put another way": (replace_in("report-119.md", "of Kurds again", "of YPG again"), True),
     # The timeline shows titles: planned again, as the pages that list the article are.
     "a title that keeps its slug": (replace_in("report-010.md", "report 10", "Report 10"), True),
-    "another title": (replace_in("report-010.md", "report 10", "report ten"), False),
+    # A new slug renames its page: the pages that link it, and its list's pages that moved.
+    "another title": (replace_in("report-010.md", "report 10", "report ten"), True),
+    # Report 119, the newest, is among the articles shown for its aliases: by its new page.
+    "another title for the newest": (replace_in("report-119.md", "report 119", "report 119 and more"), True),
+    # Report 11 has that date: the slug puts it first among the two.
+    "a date and a title": (lambda corpus: [replace_in("report-010.md", "2021-03-11", "2021-03-12")(corpus),
+                                           replace_in("report-010.md", "The orchestra", "An aardvark")(corpus)],
+                           True),
+    # Reports 10 and 12 had the same title: the later path's slug had a suffix (load.assign_slugs).
+    "a title for one of two that had the same": (replace_in("report-012.md", "report 10", "report twelve"), True),
+    # Report 10 takes the plain slug that report 11 had, which gets a suffix: every page is keyed.
+    "the title of another": (replace_in("report-010.md", "The orchestra question, report 10",
+                                        "The glacier question, report 11"), False),
 }
 # The edits that change mention levels, and so other articles' related lists.
 RERANKING = {"a mention at the next level", "a mention fewer, at the level below", "a topic it did not have",
              "an actor it no longer names"}
-# The edits that change an article's date, which ranks related articles too: other articles'
-# lists may keep it, or not.
-REDATING = {"another date", "a date months later, in another month", "a date years earlier, in another year",
-            "a date and a topic it did not have", "no date any more, beside an undated one",
-            "an earlier date for an article quoting a speaker",
-            "a date for an undated one"}
-# The edits made to a site whose reports 50 and 51 have no date.
+# The edits that change an article's date or slug, which rank related articles too: other
+# articles' lists may keep it, or not.
+REORDERING = {"another title", "another title for the newest", "a date and a title",
+              "a title for one of two that had the same", "another date",
+              "a date months later, in another month", "a date years earlier, in another year",
+              "a date and a topic it did not have", "no date any more, beside an undated one",
+              "an earlier date for an article quoting a speaker", "a date for an undated one"}
+# The edits made to a site whose reports 50 and 51 have no date; to one whose report 12
+# has the title of report 10.
 UNDATED_FIRST = {"no date any more, beside an undated one", "a date for an undated one"}
 # The edits whose alias rows are counted again: the last build's do not name the article that
 # takes the place of the one the edit takes out (aliases.updated_aliases).
@@ -711,6 +725,8 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
     if edit_name in UNDATED_FIRST:
         replace_in("report-050.md", "date: 2021-04-20\n", "")(corpus)
         replace_in("report-051.md", "date: 2021-04-21\n", "")(corpus)
+    if edit_name == "a title for one of two that had the same":
+        replace_in("report-012.md", "The bakery question, report 12", "The orchestra question, report 10")(corpus)
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir, settings=settings)
     told, planned = [], []
@@ -744,11 +760,11 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         assert inputs.aliases == count_aliases(inputs.ordered, inputs.items, inputs.analysed,
                                                [topic.slug for topic in inputs.taxonomy.topics])
         # Ranked again for the edited article, whose level changed: other articles' lists with it.
-        assert bool(edits.relevelled) == (edit_name in RERANKING | REDATING)
-        if edit_name not in REDATING:
+        assert bool(edits.relevelled) == (edit_name in RERANKING | REORDERING)
+        if edit_name not in REORDERING:
             assert bool(edits.reranked - edits.slugs) == (edit_name in RERANKING)
-        # An article dated anew moved in each of its lists: it alone.
-        assert (edits.redated is not None) == (edit_name in REDATING)
+        # An article dated or named anew moved in each of its lists: it alone.
+        assert (edits.reordered is not None) == (edit_name in REORDERING)
     else:
         assert known == {} and edits is None
 
@@ -770,11 +786,16 @@ def test_after_an_edit_the_search_index_is_sent_the_edited_articles_alone(corpus
     build_site(corpus, out_dir, workers=2)
     assert len(sent[-1].numbers) == len(sent[-1].records) == 2
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
-    # A new title gives the article a new slug, which may move others: every article is sent.
+    # A new title gives the article a new slug: its entry is sent, with its new page.
     replace_in("report-010.md", "report 10", "report ten")(corpus)
     build_site(corpus, out_dir, workers=2)
-    assert sent[-1].numbers is None and len(sent[-1].records) == 125
+    assert len(sent[-1].numbers) == len(sent[-1].records) == 1
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh-2")
+    # One that another article had takes its slug, and gives it another: every article is sent.
+    replace_in("report-009.md", "The wildfire question, report 9", "The typhoon question, report 20")(corpus)
+    build_site(corpus, out_dir, workers=2)
+    assert sent[-1].numbers is None and len(sent[-1].records) == 125
+    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh-3")
 
 
 def test_after_an_article_is_dated_anew_the_search_index_is_sent_the_articles_it_passed(corpus, tmp_path,

@@ -9,7 +9,7 @@ import pytest
 
 from digest.model import Article, Origins, TopicTag
 from digest import related as related_module
-from digest.related import KeptRanking, find_related, mention_level, rank_related, reordered, rerank
+from digest.related import KeptRanking, Move, find_related, mention_level, rank_related, renumbered, rerank
 from digest.site import newest_first
 
 
@@ -207,27 +207,33 @@ def test_articles_ranked_again_for_new_levels_get_the_lists_of_ranking_every_art
     assert lists_changed >= 5
 
 
-def test_an_article_dated_anew_is_ranked_again_from_the_kept_ranking_in_its_new_place(tmp_path, ranked_from_all):
-    # Its new date moves it in the order, and changes the distance of each of its pairs
-    # alone: the kept lists, renumbered, are ranked again for it as for new levels.
+def test_an_article_dated_or_named_anew_is_ranked_again_from_the_kept_ranking_in_its_new_place(
+        tmp_path, ranked_from_all):
+    # Its new date or slug moves it in the order, and changes the distance or the order of
+    # each of its pairs alone: the kept lists, renumbered, are ranked again for it as for new levels.
     lists_changed = 0
-    for seed in range(60):
+    for seed in range(90):
         rng, _, before, count = random_site(seed)
         was = rng.randrange(len(before))
+        changes = rng.choice([{"date"}, {"slug"}, {"date", "slug"}])
         date = rng.choice([None, *(datetime.date(2020, 1, day) for day in range(1, 29))])
-        if date == before[was].date:
+        if "date" not in changes or date == before[was].date:
+            date = before[was].date
+        slug = f"s{rng.randrange(10 ** 6):06d}-renamed" if "slug" in changes else before[was].slug
+        edited = replace(before[was], date=date, slug=slug)
+        if edited == before[was]:
             continue
-        moved = replace(before[was], date=date)
-        after = newest_first([*before[:was], moved, *before[was + 1:]])
-        now = after.index(moved)
+        after = newest_first([*before[:was], edited, *before[was + 1:]])
+        now = after.index(edited)
         kept = KeptRanking(tmp_path / f"related-{seed}.pickle", "code")
         old = kept(before, count)
         last = kept.fingerprint
         expected = rank_related(after, count)
         ranked_from_all.clear()
         ordinal = before[was].date.toordinal() if before[was].date else None
-        assert kept(after, count, same_as=last, changed=[now], moved=(was, now, ordinal)) == expected, f"seed {seed}"
-        assert kept.reranked == {position for position, lists in enumerate(zip(reordered(old, was, now), expected))
+        moved = Move(was, now, ordinal, before[was].slug)
+        assert kept(after, count, same_as=last, changed=[now], moved=moved) == expected, f"seed {seed}"
+        assert kept.reranked == {position for position, lists in enumerate(zip(renumbered(old, was, now), expected))
                                  if lists[0] != lists[1]}
         lists_changed += len(ranked_from_all) > 1
     assert lists_changed >= 5
@@ -240,11 +246,11 @@ def test_a_ranking_renumbered_for_a_moved_article_names_the_same_articles():
     for was, now in [(0, 29), (29, 0), (5, 6), (6, 5), (12, 12)]:
         order = [*articles[:was], *articles[was + 1:]]
         order.insert(now, articles[was])
-        renumbered = reordered(chosen, was, now)
+        lists = renumbered(chosen, was, now)
         slugs = {article.slug: [articles[other].slug for other, _, _ in picks]
                  for article, picks in zip(articles, chosen)}
         assert {article.slug: [order[other].slug for other, _, _ in picks]
-                for article, picks in zip(order, renumbered)} == slugs
+                for article, picks in zip(order, lists)} == slugs
 
 
 def test_a_kept_ranking_is_ranked_again_for_the_articles_whose_levels_changed(tmp_path, monkeypatch):

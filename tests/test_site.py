@@ -126,7 +126,7 @@ def test_the_pages_planned_after_an_article_is_dated_anew_are_those_that_changed
     # are planned; each other page must be as it was, its items and its pager.
     import random
 
-    from digest.site import Edits, Redated, changed_at, paginate, parts_showing
+    from digest.site import Edits, Reordered, changed_at, paginate, parts_showing
     rng = random.Random(seed)
     planned_pages = changed_pages = 0
     for _ in range(400):
@@ -141,7 +141,7 @@ def test_the_pages_planned_after_an_article_is_dated_anew_are_those_that_changed
         before = chosen | {was} if kind in ("holds it", "left") else chosen - {was}
         after = chosen | {was} if kind in ("holds it", "entered") else chosen - {was}
         edits = Edits(frozenset(["a"]), frozenset(), frozenset(), frozenset(), frozenset(),
-                      redated=Redated("a", None, None, was, now, frozenset()))
+                      reordered=Reordered("a", "a", None, None, was, now, frozenset()))
         numbered = "page-{}.html".format
 
         def pages(order, names):
