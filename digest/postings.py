@@ -38,6 +38,12 @@ FORMAT = 2
 UPDATE_LIMIT = 0.25
 
 
+def updates(changed: int, count: int) -> bool:
+    """Return whether the lists of ``count`` articles, ``changed`` of them changed, are
+    updated (Postings.update) rather than made again, from every article's weights."""
+    return changed <= UPDATE_LIMIT * max(count, 1)
+
+
 @dataclass
 class Postings:
     """For each word, the articles that hold it (by number) and its weight in each.
@@ -79,9 +85,12 @@ class Postings:
     def changed_input(self, changes: SearchInput) -> SearchInput:
         """Return the input the lists were made from, with the entries of ``changes`` in place
         of those of their numbers; the weights of the others are None, as update() needs
-        only those of the articles that changed."""
-        identities, records = list(self.documents), list(self.records)
-        weights: list[PackedWeights | Stored | None] = [None] * len(identities)
+        only those of the articles that changed. Numbers past the last are those of articles
+        added, with every newer article's: the newest article's among them."""
+        count = max(len(self.documents), max(changes.numbers, default=-1) + 1)
+        identities = [*self.documents, *[None] * (count - len(self.documents))]
+        records = [*self.records, *[None] * (count - len(self.records))]
+        weights: list[PackedWeights | Stored | None] = [None] * count
         for number, identity, record, packed in zip(changes.numbers, changes.identities, changes.records,
                                                     changes.weights):
             identities[number], records[number], weights[number] = identity, record, packed
@@ -98,7 +107,7 @@ class Postings:
         changed = [number for number in range(max(len(documents), len(self.documents)))
                    if number >= len(documents) or number >= len(self.documents)
                    or documents[number] is None or documents[number] != self.documents[number]]
-        if len(changed) > UPDATE_LIMIT * max(len(documents), 1):
+        if not updates(len(changed), len(documents)):
             self.documents, self.terms_of = [], []
             self.numbers, self.weights, self.encoded = {}, {}, {}
             changed = list(range(len(documents)))

@@ -215,16 +215,20 @@ class KeptRanking:
         self.reranked: set[int] | None = set()
 
     def __call__(self, articles: list[Article], count: int, same_as: str | None = None,
-                 changed: Collection[int] = (), moved: Move | None = None) -> list[list[Choice]]:
+                 changed: Collection[int] = (), moved: Move | None = None,
+                 added: Sequence[int] = ()) -> list[list[Choice]]:
         """Return rank_related(articles, count). ``same_as`` is the fingerprint of an earlier
         answer whose inputs these are known to equal (unchanged.find_edits proves it after an
-        edit), but for the mention levels of the articles at positions ``changed``, and the
-        date and slug of the one ``moved``, which is among them: that answer, if kept, is taken
-        without going through the articles for theirs, or ranked again for the changed ones
-        alone."""
+        edit), but for the mention levels of the articles at positions ``changed``, the date
+        and slug of the one ``moved``, which is among them, and the articles at positions
+        ``added`` (sorted, among them too), which it did not have: that answer, if kept, is
+        taken without going through the articles for theirs, or ranked again for the changed
+        ones alone."""
         self.reranked = set() if not changed else None  # same inputs, same answer
         try:
             kept_fingerprint, chosen = read_kept(self.path)
+            if added:
+                chosen = with_added(chosen, added)
             if len(chosen) != len(articles):
                 raise ValueError("kept for other articles")
         except UNREADABLE:  # only ever a shortcut: ranked again
@@ -244,6 +248,17 @@ class KeptRanking:
             chosen = _rank(ranks, count)
         keep(self.path, (self.fingerprint, chosen))
         return chosen
+
+
+def with_added(chosen: Sequence[list[Choice]], added: Sequence[int]) -> list[list[Choice]]:
+    """Return ``chosen`` (rank_related's answer) renumbered for the same articles with others
+    put in at the positions ``added`` (sorted), whose lists are empty until ranked (rerank)."""
+    taken = set(added)
+    places = [position for position in range(len(chosen) + len(added)) if position not in taken]  # of each old one
+    lists: list[list[Choice]] = [[] for _ in range(len(chosen) + len(added))]
+    for old, picks in enumerate(chosen):
+        lists[places[old]] = [(places[other], score, shared) for other, score, shared in picks]
+    return lists
 
 
 def renumbered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[Choice]]:

@@ -459,8 +459,9 @@ class Reordered(NamedTuple):
 class Edits:
     """What an edit of a few articles touches (unchanged.find_edits), for an edit that left
     every list of articles as it was (the same articles in each list, in the same order) but
-    the lists of the topics in ``moved`` and of their pairs, and every list that holds the
-    article ``reordered``.
+    the lists of the topics in ``moved`` and of their pairs, of the sources in
+    ``sources_moved``, and every list that holds the article ``reordered`` or an article
+    ``added``.
 
     Planning makes, after such an edit, only the records of the pages it can have changed
     (plan_pages), and unchanged.unchanged_pages tells which of those it did.
@@ -490,6 +491,15 @@ class Edits:
     # An edited article whose date or slug changed, which moved it in each list that holds it;
     # the speakers who quote it are among ``regrouped``.
     reordered: Reordered | None = None
+    # The edited articles that the last build did not have (slugs): they entered each list
+    # that holds them, whose topics and sources are among ``moved`` and ``sources_moved``.
+    added: frozenset[str] = frozenset()
+
+    @property
+    def dates_changed(self) -> bool:
+        """Whether the articles of some date changed, which the pages of dates, months and
+        years, and the archive, count: an article moved in the order, or added."""
+        return self.reordered is not None or bool(self.added)
 
     def moves(self, topic: str) -> bool:
         """Return whether the list of ``topic`` (a slug), and of its pairs, moved: an edited
@@ -744,8 +754,8 @@ def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits:
     # After an edit that keeps every list, a page that shows no edited article is the last build's;
     # after one that moved an article, those its articles moved onto too.
     edited_at = None if edits is None else [index for index, item in enumerate(listed) if item.out_path in edits.articles]
-    if edits is not None and edits.reordered is not None:
-        edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, entered_or_left=False)
+    if edits is not None and edits.dates_changed:
+        edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, bool(edits.added))
     parts = parts_showing(listed, settings.page_size, urls.INDEX, urls.index_page_path, edited_at, with_front=False)
     pages = []
     for out_path, number, part in list_pages(len(listed), settings.page_size, urls.INDEX, urls.index_page_path, parts):
@@ -1092,9 +1102,10 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
     undated = [items[article.slug] for article in ordered if not article.date]
     edited_months = None if edits is None else {
         (article.date.year, article.date.month) for article in dated if article.slug in edits.slugs}
-    # An article's new date takes it from one date, month and year to another: the counts change.
-    dated_anew = edits is not None and edits.reordered is not None  # or a new slug, among its date's
-    if dated_anew and edits.reordered.before is not None:
+    # An article's new date takes it from one date, month and year to another, and an article
+    # added into one: the counts change.
+    counts_changed = edits is not None and edits.dates_changed
+    if edits is not None and edits.reordered is not None and edits.reordered.before is not None:
         edited_months.add((edits.reordered.before.year, edits.reordered.before.month))
     years = []
     pages = []
@@ -1107,9 +1118,9 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
                 for date, on_day in groupby(in_month, key=lambda article: article.date):
                     pages.append(Page(urls.date_path(date), "date.html", format_date(date), None,
                                       f"date {date.isoformat()}"))
-                    if dated_anew:  # the year's page counts them
+                    if counts_changed:  # the year's page counts them
                         counts.append(DayCount(date, format_date(date), urls.date_path(date), len(list(on_day))))
-                if dated_anew:
+                if counts_changed:
                     months.append(MonthCount(year, month, name, out_path, tuple(counts)))
                 pages.append(Page(out_path, "month.html", name, None, origin))
                 continue
@@ -1128,15 +1139,16 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
         year_group = YearGroup(year, urls.year_path(year), tuple(months))
         years.append(year_group)
         pages.append(Page(year_group.out_path, "year.html", str(year),
-                          YearContext(year_group) if edits is None or dated_anew else None, f"year {year}"))
+                          YearContext(year_group) if edits is None or counts_changed else None, f"year {year}"))
     pages.append(Page(urls.ARCHIVE, "archive.html", "Archive",
-                      ArchiveContext(tuple(years), len(undated)) if edits is None or dated_anew else None,
+                      ArchiveContext(tuple(years), len(undated)) if edits is None or counts_changed else None,
                       "the archive"))
     if undated:
         pages.append(Page(urls.UNDATED, "date.html", "Undated",
                           ListContext("Undated", "Articles whose text gives no full publication date. "
                                       + _count_text(len(undated)), tuple(undated))
-                          if edits is None or edits.shown_in(undated) or dated_anew else None, "the Undated page"))
+                          if edits is None or edits.shown_in(undated) or counts_changed else None,
+                          "the Undated page"))
     return pages
 
 

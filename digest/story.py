@@ -200,7 +200,7 @@ def plan_story(ordered: list[Article], items: dict[str, ArticleItem], taxonomy: 
     # After an edit, the timelines of the edited articles' topics; the whole site's only when
     # a title, a date or an article's topics changed, as its entries are the articles' dates,
     # topics, titles and pages.
-    whole = edits is None or edits.retitled or bool(edits.moved) or edits.reordered is not None
+    whole = edits is None or edits.retitled or bool(edits.moved) or edits.dates_changed
     topics = [topic for topic in taxonomy.topics if edits is None or topic.slug in edits.topics]
     lanes = [ALL_LANE, *(topic.slug for topic in taxonomy.topics)] if whole else [topic.slug for topic in topics]
     bins = bin_entries(dated, lanes, scale) if scale else {}

@@ -78,17 +78,20 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
     ``analyses`` by source path; ``before`` the cache's entry, before this build, for each
-    file it loaded again (None for a file it did not hold).
+    file it loaded again (None for a file it did not hold: an article added, Edits.added).
     """
-    if any(entry is None or entry.article is None or entry.analysis is None for entry in before.values()):
+    if any(entry is not None and (entry.article is None or entry.analysis is None) for entry in before.values()):
         return None
-    old_hashes = {source_path: entry.content_hash for source_path, entry in before.items()}
+    added = {source_path for source_path, entry in before.items() if entry is None}
+    old_hashes = {source_path: entry.content_hash for source_path, entry in before.items() if entry is not None}
     candidates = _reordered(ordered, before)
-    if candidates is None:
-        return None  # more than one article dated or named anew: left to a full plan
+    if candidates is None or added and candidates != [None]:
+        return None  # more than one article dated or named anew, or one with others added: left to a full plan
     for reordered in candidates:
         earlier = ordered if reordered is None else _order_before(ordered, reordered)
-        if (articles_key(inputs_common, earlier, old_hashes) if old_hashes else current_key) == previous_key:
+        if added:
+            earlier = [article for article in ordered if article.source_path not in added]
+        if (articles_key(inputs_common, earlier, old_hashes) if before else current_key) == previous_key:
             break
     else:
         return None  # other files or slugs, another order, or a cache the last site was not built from
@@ -99,28 +102,31 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     retitled = False
     recounts = []
     for article in ordered:
-        entry = before.get(article.source_path)
-        if entry is None:
+        if article.source_path not in before:
             continue
-        old = entry.article
+        entry = before[article.source_path]
+        old = entry.article if entry is not None else None  # None: added
         moved_in_order = reordered is not None and reordered.slug == article.slug  # in each of its lists
-        if old.source != article.source:
+        if old is None:
+            sources_moved.add(article.source or None)
+        elif old.source != article.source:
             sources_moved.update((old.source or None, article.source or None))
-        had, has = _topics(old), _topics(article)
+        had, has = _topics(old) if old else [], _topics(article)
         # The date and slug rank related articles too.
-        if had != has or _levels(old) != _levels(article) or moved_in_order:
+        if old is None or had != has or _levels(old) != _levels(article) or moved_in_order:
             relevelled.add(article.slug)
         moved.update(set(had).symmetric_difference(has))
-        retitled = retitled or old.title != article.title
+        retitled = retitled or old is None or old.title != article.title
         slugs.add(article.slug)
         articles.add(urls.article_path(article.slug))
         topics.update(had, has)
-        if moved_in_order:
-            recounts += relisted(urls.article_path(reordered.old_slug), urls.article_path(article.slug),
-                                 entry.analysis, analyses[article.source_path])
+        if old is None or moved_in_order:
+            old_path = urls.article_path(reordered.old_slug if moved_in_order else article.slug)
+            recounts += relisted(old_path, urls.article_path(article.slug), entry and entry.analysis,
+                                 analyses[article.source_path])
         else:
             recounts += recount(urls.article_path(article.slug), entry.analysis, analyses[article.source_path])
-        quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices}
+        quoted = {speaker.slug: speaker for speaker, _ in entry.analysis.voices} if entry else {}
         quoting = {speaker.slug: speaker for speaker, _ in analyses[article.source_path].voices}
         for slug in quoted.keys() | quoting.keys():
             speakers.add(urls.speaker_path(slug))
@@ -130,7 +136,8 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         return None  # a source named anew, or no longer, gave another source another page slug
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
                  retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
-                 sources_moved=frozenset(sources_moved), reordered=reordered)
+                 sources_moved=frozenset(sources_moved), reordered=reordered,
+                 added=frozenset(article.slug for article in ordered if article.source_path in added))
 
 
 def _reordered(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]
@@ -186,10 +193,11 @@ def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFi
     counts = Counter(article.source for article in ordered if article.source)
     after = set(counts)
     for article in ordered:
-        entry = before.get(article.source_path)
-        if entry is not None:
+        if article.source_path in before:
+            entry = before[article.source_path]
             counts[article.source] -= 1
-            counts[entry.article.source] += 1
+            if entry is not None:  # else added
+                counts[entry.article.source] += 1
     earlier = {name for name, count in counts.items() if name and count > 0}
     if earlier == after:
         return True
@@ -245,7 +253,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
-    moves, reordered = edits.moves, edits.reordered
+    moves, reordered, dates_changed = edits.moves, edits.reordered, edits.dates_changed
     shown_in = edits.shown_in
 
     known = {}
@@ -268,7 +276,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
         elif kind is ListContext:
             # The index, a date, the Undated page: the same articles, in the same order; but
             # for an article dated or named anew, which moved those planned (site.plan_index_pages).
-            if shown_in(context.items) or reordered is not None:
+            if shown_in(context.items) or dates_changed:
                 continue
         elif kind is SourceContext:
             # The same articles in the same order, but in the lists of the sources an edited
@@ -276,11 +284,11 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             if shown_in(context.items) or edits.source_moves(None if context.unknown else context.source.name):
                 continue
         elif kind is MonthContext:
-            if any(shown_in(day.items) for day in context.month.days) or reordered is not None:
+            if any(shown_in(day.items) for day in context.month.days) or dates_changed:
                 continue
         elif kind is YearContext or kind is ArchiveContext:
-            # How many articles each date has, which only an article dated anew changes.
-            if reordered is not None:
+            # How many articles each date has, which only an article dated anew or added changes.
+            if dates_changed:
                 continue
         elif kind is TopicContext:
             # The front page of a topic, a pair or a speaker holds totals (and a topic's, its

@@ -1,5 +1,6 @@
 """Parallel and incremental builds write exactly what a serial full build writes."""
 
+import datetime
 import json
 import os
 import pickle
@@ -18,7 +19,7 @@ from digest.pipeline import build_site, cache_folder
 from digest.stored import Stored
 from digest.site import Settings, plan_pages, plan_site
 from digest.workers import ArticleHashes, page_key
-from synthetic import article_text, write_articles
+from synthetic import START, article_text, write_articles
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -624,6 +625,13 @@ def replace_in(name: str, old: str, new: str):
 
 QUOTE = '"The talks will go on," said Maria Jones.'
 
+
+def added_on(date: datetime.date):
+    """An article added to the corpus, dated ``date``: one more synthetic report, under another name."""
+    def change(corpus: Path) -> None:
+        (corpus / f"added-{date.isoformat()}.md").write_text(article_text(131, date=date))
+    return change
+
 # (the change, whether it leaves every list's membership and order as they were)
 EDITS = {
     "a file touched, not changed": (lambda corpus: (corpus / "report-010.md").touch(), True),
@@ -669,6 +677,14 @@ EDITS = {
     # With undated articles already, the Undated page and every page's link to it are there.
     "no date any more, beside an undated one": (replace_in("report-100.md", "date: 2021-06-09\n", ""), True),
     "a date for an undated one": (replace_in("report-050.md", "title:", "date: 2021-01-05\ntitle:"), True),
+    # An article added enters each list that holds it: the newest, one among older ones, two.
+    "an article added": (lambda corpus: write_articles(corpus, [130]), True),
+    "an article added among older ones": (added_on(START + datetime.timedelta(days=100)), True),
+    "two articles added": (lambda corpus: [write_articles(corpus, [130]),
+                                           added_on(START + datetime.timedelta(days=60))(corpus)], True),
+    # An article added and another dated anew: left to a full plan.
+    "an article added and another dated anew": (lambda corpus: [
+        write_articles(corpus, [130]), replace_in("report-010.md", "2021-03-11", "2021-03-12")(corpus)], False),
     # One article dated anew at a time: two are left to a full plan.
     "two articles dated anew": (lambda corpus: [replace_in("report-010.md", "2021-03-11", "2021-03-12")(corpus),
                                                 replace_in("report-100.md", "2021-06-09", "2021-06-10")(corpus)],
@@ -704,6 +720,8 @@ REORDERING = {"another title", "another title for the newest", "a date and a tit
               "a date months later, in another month", "a date years earlier, in another year",
               "a date and a topic it did not have", "no date any more, beside an undated one",
               "an earlier date for an article quoting a speaker", "a date for an undated one"}
+# The edits that add articles, which enter the related lists of others, as do new levels.
+ADDING = {"an article added", "an article added among older ones", "two articles added"}
 # The edits made to a site whose reports 50 and 51 have no date; to one whose report 12
 # has the title of report 10.
 UNDATED_FIRST = {"no date any more, beside an undated one", "a date for an undated one"}
@@ -760,11 +778,12 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
         assert inputs.aliases == count_aliases(inputs.ordered, inputs.items, inputs.analysed,
                                                [topic.slug for topic in inputs.taxonomy.topics])
         # Ranked again for the edited article, whose level changed: other articles' lists with it.
-        assert bool(edits.relevelled) == (edit_name in RERANKING | REORDERING)
-        if edit_name not in REORDERING:
+        assert bool(edits.relevelled) == (edit_name in RERANKING | REORDERING | ADDING)
+        if edit_name not in REORDERING | ADDING:
             assert bool(edits.reranked - edits.slugs) == (edit_name in RERANKING)
         # An article dated or named anew moved in each of its lists: it alone.
         assert (edits.reordered is not None) == (edit_name in REORDERING)
+        assert bool(edits.added) == (edit_name in ADDING)
     else:
         assert known == {} and edits is None
 
@@ -798,16 +817,28 @@ def test_after_an_edit_the_search_index_is_sent_the_edited_articles_alone(corpus
     assert tree(out_dir) == full_build(corpus, tmp_path / "fresh-3")
 
 
-def test_after_an_article_is_dated_anew_the_search_index_is_sent_the_articles_it_passed(corpus, tmp_path,
-                                                                                         monkeypatch):
-    # The index numbers the articles oldest first: those between its two places move by one.
+@pytest.mark.parametrize("steps", [
+    # After reports 11 to 15: those between its two places move by one; then past most articles.
+    [(replace_in("report-010.md", "2021-03-11", "2021-03-16"), 6),
+     (replace_in("report-010.md", "2021-03-16", "2021-06-30"), None)],
+    # Older than reports 115 to 119 alone: each newer article moves up by one; the newest; older than most.
+    [(added_on(START + datetime.timedelta(days=115)), 6), (lambda corpus: write_articles(corpus, [130]), 1),
+     (added_on(START + datetime.timedelta(days=10)), None)],
+], ids=["an article dated anew", "articles added"])
+def test_the_search_index_is_sent_the_articles_whose_numbers_an_edit_changed(corpus, tmp_path, monkeypatch, steps):
+    # The index numbers the articles oldest first. When most numbers change, the lists are
+    # made again from every article's entry (postings.updates).
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir, workers=2)
     sent = search_inputs_sent(monkeypatch)
-    replace_in("report-010.md", "2021-03-11", "2021-03-16")(corpus)  # after reports 11 to 15
-    build_site(corpus, out_dir, workers=2)
-    assert len(sent[-1].numbers) == len(sent[-1].records) == 6
-    assert tree(out_dir) == full_build(corpus, tmp_path / "fresh")
+    for number, (change, count) in enumerate(steps):
+        change(corpus)
+        build_site(corpus, out_dir, workers=2)
+        if count is None:
+            assert sent[-1].numbers is None
+        else:
+            assert len(sent[-1].numbers) == len(sent[-1].records) == count
+        assert tree(out_dir) == full_build(corpus, tmp_path / f"fresh-{number}")
 
 
 def test_search_lists_kept_from_an_older_build_are_sent_every_article(corpus, tmp_path, monkeypatch):

@@ -9,7 +9,8 @@ import pytest
 
 from digest.model import Article, Origins, TopicTag
 from digest import related as related_module
-from digest.related import KeptRanking, Move, find_related, mention_level, rank_related, renumbered, rerank
+from digest.related import (KeptRanking, Move, find_related, mention_level, rank_related, renumbered, rerank,
+                            with_added)
 from digest.site import newest_first
 
 
@@ -237,6 +238,28 @@ def test_an_article_dated_or_named_anew_is_ranked_again_from_the_kept_ranking_in
                                  if lists[0] != lists[1]}
         lists_changed += len(ranked_from_all) > 1
     assert lists_changed >= 5
+
+
+def test_articles_added_are_ranked_from_the_kept_ranking_in_their_places(tmp_path, ranked_from_all):
+    # New articles enter other articles' lists as an article whose levels rose does: the kept
+    # lists, renumbered with an empty one for each, are ranked again for them alone.
+    lists_changed = 0
+    for seed in range(60):
+        rng, topics, before, count = random_site(seed)
+        new = random_articles(rng, rng.choice([1, 1, 2, 3]), topics)
+        after = newest_first(before + new)
+        added = sorted(after.index(article) for article in new)
+        kept = KeptRanking(tmp_path / f"related-{seed}.pickle", "code")
+        old = kept(before, count)
+        last = kept.fingerprint
+        expected = rank_related(after, count)
+        ranked_from_all.clear()
+        assert kept(after, count, same_as=last, changed=added, added=added) == expected, f"seed {seed}"
+        assert kept.reranked == {position for position, lists in enumerate(zip(with_added(old, added), expected))
+                                 if lists[0] != lists[1]}
+        assert len(ranked_from_all) == len(added)  # an article added leaves no other list
+        lists_changed += bool(kept.reranked - set(added))
+    assert lists_changed >= 20
 
 
 def test_a_ranking_renumbered_for_a_moved_article_names_the_same_articles():
