@@ -36,7 +36,7 @@ from .load import assign_slugs, find_article_paths
 from .lock import build_lock
 from .related import KeptRanking, Move
 from .render import find_asset, make_environment, navigation, template_search_path
-from .postings import Postings, updates
+from .postings import Postings, edited_entries
 from .search import SearchInput, index_files, search_input
 from .site import Reordered, Settings, list_items, newest_first, plan_inputs, plan_pages
 from .sitemap import render_sitemap
@@ -338,17 +338,9 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                 searcher.send(None)
             else:
                 # After an edit of the articles the kept lists were made from (find_edits
-                # proves the others the same), only the edited articles' entries are sent.
-                only = edits.slugs if edits is not None and kept_from == previous.get("others_key") else None
-                # Numbered oldest first: the articles an edited one passed, or those newer than
-                # one added, have other numbers too.
-                if only is not None and edits.reordered is not None:
-                    only = only | {ordered[place].slug for place in edits.reordered.passed()}
-                elif only is not None and edits.added:
-                    oldest_added = max(place for place, article in enumerate(ordered) if article.slug in edits.added)
-                    only = only | {article.slug for article in ordered[:oldest_added + 1]}
-                if only is not None and not updates(len(only), len(ordered)):
-                    only = None  # the lists are made again, from every article's weights
+                # proves the others the same), only the entries it changed are sent.
+                lists_kept = edits is not None and kept_from == previous.get("others_key")
+                only = edited_entries(ordered, edits) if lists_kept else None
                 made = search_input(ordered, analyses, taxonomy, settings, weights, items, only)
                 searcher.send((staging.folder, settings.search_shard_size, others_key,
                                made._replace(weights=send(made.weights))))

@@ -30,7 +30,9 @@ from operator import sub
 from pathlib import Path
 
 from .kept import UNREADABLE, keep, read_kept
+from .model import Article
 from .search import PackedWeights, SearchInput
+from .site import Edits
 from .stored import Stored
 
 FORMAT = 2
@@ -42,6 +44,21 @@ def updates(changed: int, count: int) -> bool:
     """Return whether the lists of ``count`` articles, ``changed`` of them changed, are
     updated (Postings.update) rather than made again, from every article's weights."""
     return changed <= UPDATE_LIMIT * max(count, 1)
+
+
+def edited_entries(ordered: Sequence[Article], edits: Edits) -> set[str] | None:
+    """Return the slugs of the articles, ``ordered`` newest first, whose entries ``edits``
+    changed: the edited articles', and those of the articles whose numbers moved (numbered
+    oldest first), which a moved article passed, or which are newer than one added. None
+    when so many changed that the lists are made again from every article's entry
+    (updates)."""
+    slugs = set(edits.slugs)
+    if edits.reordered is not None:
+        slugs.update(ordered[place].slug for place in edits.reordered.passed())
+    elif edits.added:
+        oldest = max(place for place, article in enumerate(ordered) if article.slug in edits.added)
+        slugs.update(article.slug for article in ordered[:oldest + 1])
+    return slugs if updates(len(slugs), len(ordered)) else None
 
 
 @dataclass

@@ -591,12 +591,13 @@ def plan_pages(inputs: PlanInputs, choices: Sequence[Sequence[Choice]],
     """Return every page of the site, after checking that no two claim one path.
 
     ``choices`` and ``unplanned`` are as plan_articles_and_dates takes them. After ``edits``
-    that left every list as it was, the pages they cannot have changed are given without a
-    context (None), for a caller that takes them from the last build, which holds them: the
-    lists that hold no edited article, the numbered pages that show none, and the pages
-    that count articles alone (the year and archive pages, unless a date changed; the
-    overviews of topics, pairs and sources; the timeline, unless a title or a date changed). Their out_paths and titles are
-    those of a full plan.
+    (which leave every list as it was, but those Edits names), the pages they cannot have
+    changed are given without a context (None), for a caller that takes them from the last
+    build, which holds them: the lists that hold no edited article, the numbered pages that
+    show none, and the pages that count articles alone (the year and archive pages, unless
+    the articles of a date changed; the overviews of topics, pairs and sources; the
+    timeline, unless a title or a date changed). Their out_paths and titles are those of a
+    full plan.
     """
     pages = plan_articles_and_dates(inputs, choices, unplanned, edits) + plan_topics_and_story(inputs, edits)
     check_collisions(pages)
@@ -752,7 +753,7 @@ def list_pages(count: int, page_size: int, front_path: str, numbered_path: Calla
 
 def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits: Edits | None = None) -> list[Page]:
     # After an edit that keeps every list, a page that shows no edited article is the last build's;
-    # after one that moved an article, those its articles moved onto too.
+    # after one that moved or added an article, those whose articles moved along are planned too.
     edited_at = None if edits is None else [index for index, item in enumerate(listed) if item.out_path in edits.articles]
     if edits is not None and edits.dates_changed:
         edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, bool(edits.added))
