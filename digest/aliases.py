@@ -81,12 +81,14 @@ def recount(out_path: str, before: ArticleAnalysis, after: ArticleAnalysis) -> l
     return _recount(out_path, _counted(before), _counted(after))
 
 
-def relisted(old_path: str, out_path: str, before: ArticleAnalysis | None, after: ArticleAnalysis) -> list[Recount]:
+def relisted(old_path: str, out_path: str, before: ArticleAnalysis | None,
+             after: ArticleAnalysis | None) -> list[Recount]:
     """Return recount's answer for an article whose date or page an edit changed, which may
-    have moved it among the newest articles of its aliases, or that it added (``before``
-    None): every match of ``before`` taken out of its page then, ``old_path``, and every
-    match of ``after`` put in, in its new place."""
-    return _recount(old_path, _counted(before) if before else {}, {}) + _recount(out_path, {}, _counted(after))
+    have moved it among the newest articles of its aliases, that it added (``before``
+    None) or removed (``after`` None): every match of ``before`` taken out of its page
+    then, ``old_path``, and every match of ``after`` put in, in its new place, ``out_path``."""
+    return (_recount(old_path, _counted(before) if before else {}, {})
+            + _recount(out_path, {}, _counted(after) if after else {}))
 
 
 def _counted(analysis: ArticleAnalysis) -> dict[str, dict[str, int]]:

@@ -215,6 +215,12 @@ class ArticleCache:
         """Return what the cache holds for the file, changed since or not."""
         return self.entries.get(source_path)
 
+    def missing(self, source_paths: Iterable[str]) -> dict[str, LoadedFile]:
+        """Return what the cache holds for the files that are not among ``source_paths``: the
+        files of the last build that are gone, by source path."""
+        found = set(source_paths)
+        return {source_path: entry for source_path, entry in self.entries.items() if source_path not in found}
+
     def write_shard(self, shard: int, entries: Iterable[LoadedFile]) -> None:
         """Write shard ``shard`` anew, to keep ``entries``: each one's bytes apart are written as
         it comes, so that an iterator that loads the files never holds all their bytes.

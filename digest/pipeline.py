@@ -200,6 +200,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     # would gain little from them.
     reloading = to_load if len(to_load) * 10 <= len(found) else []
     before = {source_path: cache.entry(source_path) for source_path in reloading}
+    gone = cache.missing(source_path for source_path, _ in found)  # the last build's files no longer there
     matcher = compile_matcher(taxonomy)
     reloaded = len(to_load)
     progress("load", 0, reloaded)
@@ -228,9 +229,9 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
     weights = {file.source_path: file.weights for file in files if file.weights}
     records = {file.source_path: file.record for file in files if file.record}
     analyses = {file.source_path: file.analysis for file in files if file.analysis is not None}
-    edits = (find_edits(previous.get("others_key"), others_key, inputs_common, ordered, analyses, before)
+    edits = (find_edits(previous.get("others_key"), others_key, inputs_common, ordered, analyses, before, gone)
              if previous else None)
-    del before
+    del before, gone
     # Unchanged records are read back from the previous site's articles.json rather than from the cache.
     kept_records = KeptRecords(cache_dir / "articles-json.pickle", cache.key)
     previous_manifest = previous.get("manifest") if previous else None
@@ -356,7 +357,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                               same_as=previous.get("related_key") if edits is not None else None, changed=relevelled,
                               moved=_move(edits.reordered) if edits is not None else None,
                               added=[place for place in relevelled if ordered[place].slug in edits.added]
-                              if edits is not None else ())
+                              if edits is not None else (),
+                              removed=[removed.place for removed in edits.removed] if edits is not None else ())
             if edits is not None and ranking.reranked is None:
                 edits = None  # ranked without the last answer to compare with: any article's list may differ
             elif edits is not None and ranking.reranked:

@@ -49,15 +49,17 @@ def updates(changed: int, count: int) -> bool:
 def edited_entries(ordered: Sequence[Article], edits: Edits) -> set[str] | None:
     """Return the slugs of the articles, ``ordered`` newest first, whose entries ``edits``
     changed: the edited articles', and those of the articles whose numbers moved (numbered
-    oldest first), which a moved article passed, or which are newer than one added. None
-    when so many changed that the lists are made again from every article's entry
-    (updates)."""
+    oldest first), which a moved article passed, or which are newer than one added or
+    removed. None when so many changed that the lists are made again from every article's
+    entry (updates)."""
     slugs = set(edits.slugs)
     if edits.reordered is not None:
         slugs.update(ordered[place].slug for place in edits.reordered.passed())
     elif edits.added:
         oldest = max(place for place, article in enumerate(ordered) if article.slug in edits.added)
         slugs.update(article.slug for article in ordered[:oldest + 1])
+    for removed in edits.removed:
+        slugs.update(article.slug for article in ordered[:removed.place])
     return slugs if updates(len(slugs), len(ordered)) else None
 
 
@@ -102,11 +104,11 @@ class Postings:
     def changed_input(self, changes: SearchInput) -> SearchInput:
         """Return the input the lists were made from, with the entries of ``changes`` in place
         of those of their numbers; the weights of the others are None, as update() needs
-        only those of the articles that changed. Numbers past the last are those of articles
-        added, with every newer article's: the newest article's among them."""
-        count = max(len(self.documents), max(changes.numbers, default=-1) + 1)
-        identities = [*self.documents, *[None] * (count - len(self.documents))]
-        records = [*self.records, *[None] * (count - len(self.records))]
+        only those of the articles that changed. ``changes`` are of as many articles as the
+        input: more than the lists', after articles were added, fewer after some were removed."""
+        count = changes.count
+        identities = [*self.documents[:count], *[None] * (count - len(self.documents))]
+        records = [*self.records[:count], *[None] * (count - len(self.records))]
         weights: list[PackedWeights | Stored | None] = [None] * count
         for number, identity, record, packed in zip(changes.numbers, changes.identities, changes.records,
                                                     changes.weights):
@@ -124,7 +126,9 @@ class Postings:
         changed = [number for number in range(max(len(documents), len(self.documents)))
                    if number >= len(documents) or number >= len(self.documents)
                    or documents[number] is None or documents[number] != self.documents[number]]
-        if not updates(len(changed), len(documents)):
+        # Made again only from every article's weights: an input of the changed ones alone
+        # (changed_input) is updated however many they are.
+        if not updates(len(changed), len(documents)) and all(weight is not None for weight in weights):
             self.documents, self.terms_of = [], []
             self.numbers, self.weights, self.encoded = {}, {}, {}
             changed = list(range(len(documents)))

@@ -149,6 +149,20 @@ class _Ranks:
         best = sorted((self.key(target, other, score), other) for other, score in enumerate(scores) if score >= floor)
         return [self.choice(target, other, -key[0]) for key, other in best[:count]]
 
+    def refill(self, count: int, chosen: Sequence[list[Choice]], lost: dict[int, int]
+               ) -> tuple[list[list[Choice]], set[int]]:
+        """Return rank_related's answer for these articles, from ``chosen``, which is its answer
+        for them and others since removed, taken out of the lists at the positions ``lost``
+        (related.without), each with its length before; and those positions.
+
+        A list that was not full held every article that shares a topic with its own: less
+        the removed ones, it is whole. A full one is ranked again from every article."""
+        new = list(chosen)
+        for target, length in lost.items():
+            if length >= count:
+                new[target] = self.ranked_again(target, count)
+        return new, set(lost)
+
     def rerank(self, count: int, chosen: Sequence[list[Choice]], changed: Collection[int],
                moved: Move | None = None) -> tuple[list[list[Choice]], set[int]]:
         """What rerank returns, for these articles."""
@@ -216,17 +230,21 @@ class KeptRanking:
 
     def __call__(self, articles: list[Article], count: int, same_as: str | None = None,
                  changed: Collection[int] = (), moved: Move | None = None,
-                 added: Sequence[int] = ()) -> list[list[Choice]]:
+                 added: Sequence[int] = (), removed: Sequence[int] = ()) -> list[list[Choice]]:
         """Return rank_related(articles, count). ``same_as`` is the fingerprint of an earlier
         answer whose inputs these are known to equal (unchanged.find_edits proves it after an
         edit), but for the mention levels of the articles at positions ``changed``, the date
         and slug of the one ``moved``, which is among them, and the articles at positions
-        ``added`` (sorted, among them too), which it did not have: that answer, if kept, is
-        taken without going through the articles for theirs, or ranked again for the changed
-        ones alone."""
-        self.reranked = set() if not changed else None  # same inputs, same answer
+        ``added`` (sorted, among them too), which it did not have, and but for the articles at
+        its positions ``removed`` (sorted), which these lack: that answer, if kept, is taken
+        without going through the articles for theirs, or ranked again for the changed ones
+        alone, or for the lists that held a removed article."""
+        self.reranked = set() if not changed and not removed else None  # same inputs, same answer
+        lost: dict[int, int] = {}
         try:
             kept_fingerprint, chosen = read_kept(self.path)
+            if removed:
+                chosen, lost = without(chosen, removed)
             if added:
                 chosen = with_added(chosen, added)
             if len(chosen) != len(articles):
@@ -235,19 +253,41 @@ class KeptRanking:
             kept_fingerprint, chosen = "", None
         if chosen is not None and moved is not None:
             chosen = renumbered(chosen, moved.was, moved.now)
-        if same_as and kept_fingerprint == same_as and not changed:
+        if same_as and kept_fingerprint == same_as and not changed and not removed:
             self.fingerprint = same_as
             return chosen
         ranks = _Ranks(articles)
         self.fingerprint = ranks.fingerprint(self.key, count)
         if kept_fingerprint == self.fingerprint:
             return chosen
-        if same_as and kept_fingerprint == same_as and len(changed) <= RERANK_MAX:
+        if same_as and kept_fingerprint == same_as and removed and not changed and len(lost) <= RERANK_MAX:
+            chosen, self.reranked = ranks.refill(count, chosen, lost)
+        elif same_as and kept_fingerprint == same_as and not removed and len(changed) <= RERANK_MAX:
             chosen, self.reranked = ranks.rerank(count, chosen, changed, moved)
         else:
             chosen = _rank(ranks, count)
         keep(self.path, (self.fingerprint, chosen))
         return chosen
+
+
+def without(chosen: Sequence[list[Choice]], removed: Sequence[int]) -> tuple[list[list[Choice]], dict[int, int]]:
+    """Return ``chosen`` (rank_related's answer) renumbered for the same articles less those at
+    the positions ``removed``, taken out of every list; and the new positions of the lists
+    they were taken out of, each with its length before (_Ranks.refill)."""
+    gone = set(removed)
+    places = {}  # the new position of each old one kept
+    for old in range(len(chosen)):
+        if old not in gone:
+            places[old] = len(places)
+    lists, lost = [], {}
+    for old, picks in enumerate(chosen):
+        if old in gone:
+            continue
+        kept = [(places[other], score, shared) for other, score, shared in picks if other not in gone]
+        if len(kept) < len(picks):
+            lost[len(lists)] = len(picks)
+        lists.append(kept)
+    return lists, lost
 
 
 def with_added(chosen: Sequence[list[Choice]], added: Sequence[int]) -> list[list[Choice]]:

@@ -233,8 +233,9 @@ class SearchInput(NamedTuple):
     records: list[list]  # SearchDocument.record() of each (item_record)
     weights: list[PackedWeights | Stored]  # article_weights of each, or kept in the article cache
     # None when the entries are those of every article, in order; else, those of a few
-    # articles only, whose numbers these are (Postings.changed_input).
+    # articles only, whose numbers these are (Postings.changed_input), of ``count`` articles.
     numbers: list[int] | None = None
+    count: int = 0
 
 
 def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis], taxonomy: Taxonomy,
@@ -250,7 +251,7 @@ def search_input(articles: Sequence[Article], analyses: Mapping[str, ArticleAnal
     alone, with their numbers.
     """
     weights = weights or {}
-    found = SearchInput([], [], [], None if only is None else [])
+    found = SearchInput([], [], [], None if only is None else [], len(articles))
     for number, (article, item) in enumerate(_oldest_first(articles, analyses, taxonomy, settings, items)):
         if only is not None:
             if article.slug not in only:

@@ -447,12 +447,20 @@ class Reordered(NamedTuple):
     before: datetime.date | None  # its date in the last build
     was: int  # its place in the last build's order (newest_first), from 0
     now: int  # its place in this build's
-    neighbours: frozenset[str]  # the slugs of the articles its page linked as before and after it
 
     def passed(self) -> range:
         """Return the places, in this build's order, of the articles whose place changed: those
         between its two places, and its own."""
         return range(min(self.was, self.now), max(self.was, self.now) + 1)
+
+
+class Removed(NamedTuple):
+    """An article of the last build whose file is gone (unchanged.find_edits): it left every
+    list that held it."""
+
+    slug: str
+    date: datetime.date | None
+    place: int  # how many of this build's articles come before it in newest_first
 
 
 @dataclass(frozen=True)
@@ -494,12 +502,23 @@ class Edits:
     # The edited articles that the last build did not have (slugs): they entered each list
     # that holds them, whose topics and sources are among ``moved`` and ``sources_moved``.
     added: frozenset[str] = frozenset()
+    # The articles of the last build that are gone: they left each list that held them, as
+    # ``added`` entered theirs.
+    removed: tuple[Removed, ...] = ()
+    # The articles whose pages linked as before or after them an article that moved or is
+    # gone, and now link another (slugs).
+    neighbours: frozenset[str] = frozenset()
 
     @property
     def dates_changed(self) -> bool:
         """Whether the articles of some date changed, which the pages of dates, months and
-        years, and the archive, count: an article moved in the order, or added."""
-        return self.reordered is not None or bool(self.added)
+        years, and the archive, count: an article moved in the order, added or removed."""
+        return self.reordered is not None or bool(self.added) or bool(self.removed)
+
+    @property
+    def entered_or_left(self) -> bool:
+        """Whether an article entered or left the site, and so every list that holds it."""
+        return bool(self.added) or bool(self.removed)
 
     def moves(self, topic: str) -> bool:
         """Return whether the list of ``topic`` (a slug), and of its pairs, moved: an edited
@@ -756,7 +775,7 @@ def plan_index_pages(listed: tuple[ArticleItem, ...], settings: Settings, edits:
     # after one that moved or added an article, those whose articles moved along are planned too.
     edited_at = None if edits is None else [index for index, item in enumerate(listed) if item.out_path in edits.articles]
     if edits is not None and edits.dates_changed:
-        edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, bool(edits.added))
+        edited_at = changed_at(range(len(listed)), edited_at, edits, settings.page_size, edits.entered_or_left)
     parts = parts_showing(listed, settings.page_size, urls.INDEX, urls.index_page_path, edited_at, with_front=False)
     pages = []
     for out_path, number, part in list_pages(len(listed), settings.page_size, urls.INDEX, urls.index_page_path, parts):
@@ -1002,14 +1021,18 @@ def edited_indexes(ordered: Sequence[Article], edits: Edits) -> list[int]:
 def moved_places(edited: list[int], edits: Edits) -> list[int]:
     """Return the places among the articles from which a list that an edited article entered
     or left moved along (moved_from), the edited articles being at ``edited`` (edited_indexes):
-    theirs, and the place that one moved in the order (Reordered) had, which it left.
+    theirs, the place that one moved in the order (Reordered) had, which it left, and those
+    of the articles removed.
 
     An article that left a list from place ``was`` of the last build's order was behind every
     article of the list now at a place up to ``was`` when it moved to a newer place, and
     behind those before ``was`` when it moved to an older one: moved_from(indexes, [was])
     reaches past each of them.
     """
-    return edited if edits.reordered is None else sorted({*edited, edits.reordered.was})
+    places = {*edited, *(removed.place for removed in edits.removed)}
+    if edits.reordered is not None:
+        places.add(edits.reordered.was)
+    return sorted(places)
 
 
 def changed_at(indexes: Sequence[int], edited: list[int], edits: Edits, page_size: int,
@@ -1106,8 +1129,9 @@ def plan_archive_pages(ordered: list[Article], items: dict[str, ArticleItem], ed
     # An article's new date takes it from one date, month and year to another, and an article
     # added into one: the counts change.
     counts_changed = edits is not None and edits.dates_changed
-    if edits is not None and edits.reordered is not None and edits.reordered.before is not None:
-        edited_months.add((edits.reordered.before.year, edits.reordered.before.month))
+    if edits is not None:  # the months an article left
+        edited_months.update((date.year, date.month) for date in [
+            *(removed.date for removed in edits.removed), edits.reordered and edits.reordered.before] if date)
     years = []
     pages = []
     for year, in_year in groupby(dated, key=lambda article: article.date.year):

@@ -49,7 +49,7 @@ from .load import make_slug, suffixed_slugs
 from .model import Article
 from .related import Choice, mention_level
 from .site import (ROW_PATH, ArchiveContext, ArticleContext, Edits, ListContext, MonthContext, Page,
-                   Pager, Reordered, TopicContext, YearContext, order_key, reading_order)
+                   Pager, Removed, Reordered, TopicContext, YearContext, order_key, reading_order)
 from .story import PAIR_PATH, PairContext, PersonContext, SourceContext, source_slugs
 
 
@@ -68,35 +68,35 @@ def articles_key(inputs_common: str, ordered: Iterable[Article], hashes: Mapping
 
 
 def find_edits(previous_key: object, current_key: str, inputs_common: str, ordered: Sequence[Article],
-               analyses: Mapping[str, ArticleAnalysis], before: Mapping[str, LoadedFile | None]) -> Edits | None:
+               analyses: Mapping[str, ArticleAnalysis], before: Mapping[str, LoadedFile | None],
+               gone: Mapping[str, LoadedFile] | None = None) -> Edits | None:
     """Return what the edits since the last build touch, or None when they may have changed
     which articles a list holds, or their order, but for the lists of the topics that an
     edited article now names or no longer names (Edits.moved), their pairs', those of the
-    sources it now names or no longer names (Edits.sources_moved), and the order of an
-    article whose date or slug changed, one at most (Edits.reordered).
+    sources it now names or no longer names (Edits.sources_moved), the order of an article
+    whose date or slug changed, one at most (Edits.reordered), and the lists that articles
+    added entered (Edits.added) or that an article removed left (Edits.removed).
 
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
     ``analyses`` by source path; ``before`` the cache's entry, before this build, for each
-    file it loaded again (None for a file it did not hold: an article added, Edits.added).
+    file it loaded again (None for a file it did not hold: an article added); ``gone`` its
+    entries for the files this build does not find.
     """
-    if any(entry is not None and (entry.article is None or entry.analysis is None) for entry in before.values()):
+    gone = {source_path: entry for source_path, entry in (gone or {}).items() if entry.article is not None}
+    if any(entry is not None and (entry.article is None or entry.analysis is None) for entry in before.values()) \
+            or any(entry.analysis is None for entry in gone.values()):
         return None
     added = {source_path for source_path, entry in before.items() if entry is None}
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items() if entry is not None}
-    candidates = _reordered(ordered, before)
-    if candidates is None or added and candidates != [None]:
-        return None  # more than one article dated or named anew, or one with others added: left to a full plan
-    for reordered in candidates:
-        earlier = ordered if reordered is None else _order_before(ordered, reordered)
-        if added:
-            earlier = [article for article in ordered if article.source_path not in added]
-        if (articles_key(inputs_common, earlier, old_hashes) if before else current_key) == previous_key:
+    candidates = _earlier_orders(ordered, before, added, gone)
+    if candidates is None:
+        return None  # more than one article dated, named anew or removed, or one with others added: a full plan
+    for reordered, removed, earlier in candidates:
+        if (articles_key(inputs_common, earlier, old_hashes) if before or gone else current_key) == previous_key:
             break
     else:
         return None  # other files or slugs, another order, or a cache the last site was not built from
-    if reordered is not None:
-        reordered = reordered._replace(neighbours=_neighbours(earlier, reordered.old_slug))
     slugs, articles, topics, speakers, regrouped, relevelled, moved = set(), set(), set(), set(), set(), set(), set()
     sources_moved: set[str | None] = set()
     retitled = False
@@ -132,19 +132,65 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             speakers.add(urls.speaker_path(slug))
             if quoted.get(slug) != quoting.get(slug) or moved_in_order:  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
-    if sources_moved and not _source_slugs_kept(ordered, before):
+    if removed is not None:  # it left each of its lists, and its speakers'
+        entry = next(iter(gone.values()))
+        sources_moved.add(entry.article.source or None)
+        moved.update(_topics(entry.article))
+        topics.update(_topics(entry.article))
+        retitled = True
+        recounts += relisted(urls.article_path(removed.slug), "", entry.analysis, None)
+        for speaker, _ in entry.analysis.voices:
+            speakers.add(urls.speaker_path(speaker.slug))
+            regrouped.add(urls.speaker_path(speaker.slug))
+    if sources_moved and not _source_slugs_kept(ordered, before, gone):
         return None  # a source named anew, or no longer, gave another source another page slug
+    # The articles beside the one that moved or left, in the order their pages link them, link others now.
+    neighbours = (_neighbours(earlier, reordered.old_slug) if reordered is not None
+                  else _neighbours(earlier, removed.slug) if removed is not None else frozenset())
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
                  retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
                  sources_moved=frozenset(sources_moved), reordered=reordered,
-                 added=frozenset(article.slug for article in ordered if article.source_path in added))
+                 added=frozenset(article.slug for article in ordered if article.source_path in added),
+                 removed=() if removed is None else (removed,), neighbours=neighbours)
+
+
+def _earlier_orders(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None], added: Collection[str],
+                    gone: Mapping[str, LoadedFile]
+                    ) -> list[tuple[Reordered | None, Removed | None, Sequence[Article]]] | None:
+    """Return what the last build's order may have been, with the article that moved in it
+    since, or the one removed since (each of the slugs it may have had): the order that the
+    last build's others_key tells. None when the edits are more than one such article, or
+    one with articles ``added``."""
+    candidates = _reordered(ordered, before)
+    if candidates is None or (added or gone) and candidates != [None] or added and gone or len(gone) > 1:
+        return None
+    if added:
+        return [(None, None, [article for article in ordered if article.source_path not in added])]
+    if gone:
+        (source_path, entry), = gone.items()
+        found = []
+        for slug in _slugs_had(entry, source_path):
+            article = replace(entry.article, slug=slug)
+            place = bisect_left(ordered, order_key(article), key=order_key)
+            found.append((None, Removed(slug, article.date, place), [*ordered[:place], article, *ordered[place:]]))
+        return found
+    return [(reordered, None, ordered if reordered is None else _order_before(ordered, reordered))
+            for reordered in candidates]
+
+
+def _slugs_had(entry: LoadedFile, source_path: str) -> list[str]:
+    """Return the slugs that the file at ``source_path`` may have had, as the cache's ``entry``
+    tells: the one it wanted (load.make_slug of its title), or one that assign_slugs gave it
+    when another article wanted that one too."""
+    wanted = entry.wanted_slug or entry.article.slug
+    return [wanted, *suffixed_slugs(wanted, source_path)]
 
 
 def _reordered(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]
                ) -> list[Reordered | None] | None:
     """Return what the edited article of ``ordered`` whose date or slug changed since
-    ``before`` may have been, as Reordered records but for their neighbours: one for each
-    slug it may have had. [None] if no date or slug changed; None if more than one did.
+    ``before`` may have been, as Reordered records: one for each slug it may have had
+    (_slugs_had). [None] if no date or slug changed; None if more than one did.
 
     The cache keeps the slug that each file wanted (load.make_slug of its title); the one it
     had may have been suffixed, when another article wanted it too (load.assign_slugs). The
@@ -159,16 +205,15 @@ def _reordered(ordered: Sequence[Article], before: Mapping[str, LoadedFile | Non
         if entry.article.date != article.date or named_anew:
             if found is not None:
                 return None
-            wanted = entry.wanted_slug or entry.article.slug
             found = (now, article, entry.article.date,
-                     [wanted, *suffixed_slugs(wanted, article.source_path)] if named_anew else [article.slug])
+                     _slugs_had(entry, article.source_path) if named_anew else [article.slug])
     if found is None:
         return [None]
     now, article, date, slugs = found
     others = [*ordered[:now], *ordered[now + 1:]]
     return [Reordered(article.slug, slug, article.source or None, date,
                       bisect_left(others, order_key(replace(article, date=date, slug=slug)), key=order_key),
-                      now, frozenset()) for slug in slugs]
+                      now) for slug in slugs]
 
 
 def _neighbours(ordered: Sequence[Article], slug: str) -> frozenset[str]:
@@ -187,9 +232,11 @@ def _order_before(ordered: Sequence[Article], reordered: Reordered) -> list[Arti
             *others[reordered.was:]]
 
 
-def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None]) -> bool:
-    """Return whether each source that the articles name, before the edits ``before`` and
-    after, has the same page slug: a slug depends on every name (story.source_slugs)."""
+def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None],
+                       gone: Mapping[str, LoadedFile]) -> bool:
+    """Return whether each source that the articles name, before the edits ``before`` and the
+    removal of the files ``gone``, and after, has the same page slug: a slug depends on every
+    name (story.source_slugs)."""
     counts = Counter(article.source for article in ordered if article.source)
     after = set(counts)
     for article in ordered:
@@ -198,6 +245,8 @@ def _source_slugs_kept(ordered: Sequence[Article], before: Mapping[str, LoadedFi
             counts[article.source] -= 1
             if entry is not None:  # else added
                 counts[entry.article.source] += 1
+    for entry in gone.values():
+        counts[entry.article.source] += 1
     earlier = {name for name, count in counts.items() if name and count > 0}
     if earlier == after:
         return True
@@ -229,8 +278,7 @@ def unchanged_articles(ordered: Sequence[Article], choices: Sequence[Sequence[Ch
     """
     edited = edits.slugs
     changed = set(edited) | edits.reranked
-    if edits.reordered is not None:  # its old neighbours link the articles now beside them
-        changed |= edits.reordered.neighbours
+    changed |= edits.neighbours  # the articles beside one that moved or left
     chronological = reading_order(ordered)
     for position, article in enumerate(chronological):
         if article.slug in edited:
@@ -253,7 +301,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
-    moves, reordered, dates_changed = edits.moves, edits.reordered, edits.dates_changed
+    moves, dates_changed = edits.moves, edits.dates_changed
     shown_in = edits.shown_in
 
     known = {}
@@ -271,7 +319,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
             if (context.item.out_path in edited or (context.previous and context.previous.out_path in edited)
                     or (context.next and context.next.out_path in edited) or shown_in(context.related, ROW_PATH)
                     or context.article.slug in edits.reranked
-                    or reordered is not None and context.article.slug in reordered.neighbours):
+                    or context.article.slug in edits.neighbours):
                 continue
         elif kind is ListContext:
             # The index, a date, the Undated page: the same articles, in the same order; but

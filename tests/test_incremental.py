@@ -684,6 +684,12 @@ EDITS = {
     "an article added among older ones": (added_on(START + datetime.timedelta(days=100)), True),
     "two articles added": (lambda corpus: [write_articles(corpus, [130]),
                                            added_on(START + datetime.timedelta(days=60))(corpus)], True),
+    # An article deleted leaves each list that held it: one, one quoting a speaker, the newest.
+    "an article deleted": (lambda corpus: (corpus / "report-060.md").unlink(), True),
+    "an article quoting a speaker deleted": (lambda corpus: (corpus / "report-024.md").unlink(), True),
+    "the newest article deleted": (lambda corpus: (corpus / "report-119.md").unlink(), True),
+    "two articles deleted": (lambda corpus: [(corpus / f"report-0{number}.md").unlink() for number in (60, 61)],
+                             False),
     # An article added and another dated anew: left to a full plan.
     "an article added and another dated anew": (lambda corpus: [
         write_articles(corpus, [130]), replace_in("report-010.md", "2021-03-11", "2021-03-12")(corpus)], False),
@@ -724,13 +730,15 @@ REORDERING = {"another title", "another title for the newest", "a date and a tit
               "an earlier date for an article quoting a speaker", "a date for an undated one"}
 # The edits that add articles, which enter the related lists of others, as do new levels.
 ADDING = {"an article added", "an article added among older ones", "two articles added"}
+# The edits that delete an article, which leaves other articles' related lists.
+REMOVING = {"an article deleted", "an article quoting a speaker deleted", "the newest article deleted"}
 # The edits made to a site whose reports 50 and 51 have no date; to one whose report 12
 # has the title of report 10.
 UNDATED_FIRST = {"no date any more, beside an undated one", "a date for an undated one"}
 # The edits whose alias rows are counted again: the last build's do not name the article that
 # takes the place of the one the edit takes out (aliases.updated_aliases).
 ROWS_COUNTED_AGAIN = {"a shown article's alias put another way", "a date years earlier, in another year",
-                      "no date any more, beside an undated one"}
+                      "no date any more, beside an undated one", "the newest article deleted"}
 
 
 @pytest.mark.parametrize("edit_name", EDITS)
@@ -781,11 +789,12 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
                                                [topic.slug for topic in inputs.taxonomy.topics])
         # Ranked again for the edited article, whose level changed: other articles' lists with it.
         assert bool(edits.relevelled) == (edit_name in RERANKING | REORDERING | ADDING)
-        if edit_name not in REORDERING | ADDING:
+        if edit_name not in REORDERING | ADDING | REMOVING:
             assert bool(edits.reranked - edits.slugs) == (edit_name in RERANKING)
         # An article dated or named anew moved in each of its lists: it alone.
         assert (edits.reordered is not None) == (edit_name in REORDERING)
         assert bool(edits.added) == (edit_name in ADDING)
+        assert bool(edits.removed) == (edit_name in REMOVING)
     else:
         assert known == {} and edits is None
 
@@ -826,7 +835,11 @@ def test_after_an_edit_the_search_index_is_sent_the_edited_articles_alone(corpus
     # Older than reports 115 to 119 alone: each newer article moves up by one; the newest; older than most.
     [(added_on(START + datetime.timedelta(days=115)), 6), (lambda corpus: write_articles(corpus, [130]), 1),
      (added_on(START + datetime.timedelta(days=10)), None)],
-], ids=["an article dated anew", "articles added"])
+    # Reports 118 and 119 alone are newer: they move down by one; then the newest; then older than most.
+    [(lambda corpus: (corpus / "report-117.md").unlink(), 2),
+     (lambda corpus: (corpus / "report-119.md").unlink(), 0),
+     (lambda corpus: (corpus / "report-010.md").unlink(), None)],
+], ids=["an article dated anew", "articles added", "articles deleted"])
 def test_the_search_index_is_sent_the_articles_whose_numbers_an_edit_changed(corpus, tmp_path, monkeypatch, steps):
     # The index numbers the articles oldest first. When most numbers change, the lists are
     # made again from every article's entry (postings.updates).

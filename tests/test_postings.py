@@ -82,27 +82,56 @@ def pack(document: SearchDocument) -> PackedWeights:
     return PackedWeights.pack(term_weights(document))
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_lists_given_the_changed_articles_alone_equal_lists_made_at_once(seed):
-    # After an edit, the build sends the edited articles' entries alone (changed_input).
+def twenty_articles(seed: int) -> tuple[random.Random, list[SearchDocument], list[str], Postings]:
+    """A random generator, 20 documents, their identities and the lists made of them."""
     rng = random.Random(seed)
     documents = [document(rng, number) for number in range(20)]
     identities = [f"{number}:0" for number in range(20)]
     postings = Postings("key")
     update(postings, documents, identities)
+    return rng, documents, identities, postings
+
+
+def update_with(postings: Postings, documents: list[SearchDocument], identities: list[str], numbers: list[int],
+                made_from: str) -> None:
+    """Update ``postings`` with the entries of ``numbers`` alone, as the build sends them
+    (changed_input), and check them against lists made at once."""
+    changes = SearchInput([identities[number] for number in numbers],
+                          [documents[number].record() for number in numbers],
+                          [pack(documents[number]) for number in numbers], numbers, len(documents))
+    postings.update(postings.changed_input(changes), made_from)
+    assert kept_lists(postings) == build_postings(documents)
+    assert postings.records == [document.record() for document in documents]
+    assert postings.documents == identities
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lists_given_the_changed_articles_alone_equal_lists_made_at_once(seed):
+    # After an edit, the build sends the edited articles' entries alone (changed_input).
+    rng, documents, identities, postings = twenty_articles(seed)
     for version in range(1, 5):
         numbers = sorted(rng.sample(range(20), rng.randint(1, 3)))
         for number in numbers:
             documents[number] = document(rng, number)
             identities[number] = f"{number}:{version}"
-        changes = SearchInput([identities[number] for number in numbers],
-                              [documents[number].record() for number in numbers],
-                              [pack(documents[number]) for number in numbers], numbers)
-        postings.update(postings.changed_input(changes), f"articles {version}")
-        assert kept_lists(postings) == build_postings(documents)
-        assert postings.records == [document.record() for document in documents]
-        assert postings.documents == identities
+        update_with(postings, documents, identities, numbers, f"articles {version}")
         assert postings.made_from == f"articles {version}"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lists_given_the_articles_whose_numbers_changed_equal_lists_made_at_once_as_articles_come_and_go(seed):
+    # An article added or removed moves every newer one's number: the build sends those
+    # alone, with how many articles there are now, however many they are.
+    rng, documents, identities, postings = twenty_articles(seed)
+    for version in range(1, 6):
+        place = rng.randrange(len(documents) + 1)
+        if rng.random() < 0.5 or len(documents) < 3:
+            documents.insert(place, document(rng, 100 + version))
+            identities.insert(place, f"new:{version}")
+        else:
+            place = min(place, len(documents) - 1)
+            del documents[place], identities[place]
+        update_with(postings, documents, identities, list(range(place, len(documents))), f"articles {version}")
 
 
 def test_lists_with_an_article_without_identity_are_not_said_to_be_made_from_their_articles():

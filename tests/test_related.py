@@ -10,7 +10,7 @@ import pytest
 from digest.model import Article, Origins, TopicTag
 from digest import related as related_module
 from digest.related import (KeptRanking, Move, find_related, mention_level, rank_related, renumbered, rerank,
-                            with_added)
+                            with_added, without)
 from digest.site import newest_first
 
 
@@ -259,6 +259,29 @@ def test_articles_added_are_ranked_from_the_kept_ranking_in_their_places(tmp_pat
                                  if lists[0] != lists[1]}
         assert len(ranked_from_all) == len(added)  # an article added leaves no other list
         lists_changed += bool(kept.reranked - set(added))
+    assert lists_changed >= 20
+
+
+def test_an_article_removed_is_taken_out_of_the_kept_ranking(tmp_path, ranked_from_all):
+    # The lists that held it lose it: a full one is ranked again from every article, one
+    # that was not held every article sharing a topic with its own, and is whole without it.
+    lists_changed = 0
+    for seed in range(60):
+        rng, _, before, count = random_site(seed)
+        if len(before) < 2:
+            continue
+        removed = rng.randrange(len(before))
+        after = [*before[:removed], *before[removed + 1:]]
+        kept = KeptRanking(tmp_path / f"related-{seed}.pickle", "code")
+        old = kept(before, count)
+        last = kept.fingerprint
+        expected = rank_related(after, count)
+        ranked_from_all.clear()
+        assert kept(after, count, same_as=last, removed=[removed]) == expected, f"seed {seed}"
+        held = {position for position, lists in enumerate(zip(without(old, [removed])[0], expected))
+                if lists[0] != lists[1]}
+        assert held <= kept.reranked == set(without(old, [removed])[1])
+        lists_changed += bool(ranked_from_all)
     assert lists_changed >= 20
 
 

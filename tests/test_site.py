@@ -141,7 +141,7 @@ def test_the_pages_planned_after_an_article_is_dated_anew_are_those_that_changed
         before = chosen | {was} if kind in ("holds it", "left") else chosen - {was}
         after = chosen | {was} if kind in ("holds it", "entered") else chosen - {was}
         edits = Edits(frozenset(["a"]), frozenset(), frozenset(), frozenset(), frozenset(),
-                      reordered=Reordered("a", "a", None, None, was, now, frozenset()))
+                      reordered=Reordered("a", "a", None, None, was, now))
         numbered = "page-{}.html".format
 
         def pages(order, names):
