@@ -138,7 +138,8 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
         moved.update(_topics(entry.article))
         topics.update(_topics(entry.article))
         retitled = True
-        recounts += relisted(urls.article_path(removed.slug), "", entry.analysis, None)
+        old_path = urls.article_path(removed.slug)
+        recounts += relisted(old_path, old_path, entry.analysis, None)
         for speaker, _ in entry.analysis.voices:
             speakers.add(urls.speaker_path(speaker.slug))
             regrouped.add(urls.speaker_path(speaker.slug))
