@@ -349,7 +349,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         progress("plan", 0, 1)  # no bar, but timed apart for --verbose
         with collector_paused():
             # After an edit, the ranking's inputs are the last build's (find_edits proves it),
-            # but for the mention levels of the articles it names: those alone are ranked again.
+            # but for the mention levels of the articles it names, the date and slug of one that
+            # moved, and the articles added or removed: those alone are ranked again.
             ranking = KeptRanking(cache_dir / "related.pickle", code)
             relevelled = [position for position, article in enumerate(ordered)
                           if article.slug in edits.relevelled] if edits is not None else []

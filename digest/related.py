@@ -217,7 +217,8 @@ class KeptRanking:
     The answer depends on each article's slug, date and mention levels, in the order given,
     and on ``count``; ``key`` stands for the rest (digest's code). Fixing a typo, or adding a
     mention of a topic the article names often, changes none of them. An edit that changes
-    an article's levels is ranked from the kept answer (rerank).
+    an article's levels, date or slug, or adds articles, is ranked from the kept answer
+    (rerank); one that removes an article takes it out of the lists that held it (refill).
     """
 
     def __init__(self, path: Path, key: str):

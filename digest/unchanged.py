@@ -6,26 +6,30 @@ A page's key (workers.page_key) digests its whole context: at 10,000 articles, k
 This answers only for edits that leave the lists of articles (the index, the dates) as they
 were: the same files, each with the same slug and date, but for one edited article whose
 date or slug (from its title) may change, as long as no other article's slug changes with
-it. That one moved, in each list that holds it, from its old place to its new one: the items
-between the two moved by one (site.shifted), and those pages are keyed, as are its old and
-new dates' pages, months and years, the archive, the pages of its old and new neighbours and
-every page of the speakers it quotes. Its source may change, as long as no other source's
-page slug changes with it (a slug depends on every name): the two sources' lists move along
-from the article's place, and their pages that moved are keyed, with the sources overview.
-Its mention levels (related.mention_level) may change: they rank related articles, which are
-then ranked again from the last build's ranking (related.rerank), and the pages whose
-related articles changed with them are keyed. So may its topics: the lists of the topics it
-now names or no longer names (Edits.moved), and of their pairs that hold it or held it, move
-along, and their pages that moved are keyed, as are the front pages that count those topics'
-articles (the topics overview, the matrix, each pair of such a topic, each speaker for such
-an actor). Then a page's context can change only through a record of an edited article it
-shows, or through the totals, on the front page of a topic, a pair or a speaker, that count
-the edited article (or every page of a speaker whom it starts or stops quoting). The year
-and archive pages, which count the articles of each date, cannot change but with a date. For
-anything else (an article added or deleted, two articles dated or named anew, a title that
-gives another article another slug, a source name that gives another source another slug)
-every page is keyed, as before. Pages of a kind not named here (the overviews, the timeline,
-the search page: a few dozen) are always keyed.
+it, or for articles added, or one removed. The one that moved went, in each list that holds
+it, from its old place to its new one: the items between the two moved by one
+(site.shifted), and those pages are keyed, as are its old and new dates' pages, months and
+years, the archive, the pages of its old and new neighbours and every page of the speakers
+it quotes. An article added enters each of its lists, and one removed leaves them: their
+pages from its place to the newest move along (site.moved_from), and are keyed with the same
+pages of dates, neighbours and speakers. An edited article's source may change, as long as
+no other source's page slug changes with it (a slug depends on every name): the two sources'
+lists move along from the article's place, and their pages that moved are keyed, with the
+sources overview. Its mention levels (related.mention_level) may change: they rank related
+articles, which are then ranked again from the last build's ranking (related.rerank), and
+the pages whose related articles changed with them are keyed. So may its topics: the lists
+of the topics it now names or no longer names (Edits.moved), and of their pairs that hold it
+or held it, move along, and their pages that moved are keyed, as are the front pages that
+count those topics' articles (the topics overview, the matrix, each pair of such a topic,
+each speaker for such an actor). Then a page's context can change only through a record of
+an edited article it shows, or through the totals, on the front page of a topic, a pair or a
+speaker, that count the edited article (or every page of a speaker whom it starts or stops
+quoting). The year and archive pages, which count the articles of each date, cannot change
+but with a date, an article added or one removed. For anything else (two articles dated,
+named anew or removed, an article added with one of those, a title that gives another
+article another slug, a source name that gives another source another slug) every page is
+keyed, as before. Pages of a kind not named here (the overviews, the timeline, the search
+page: a few dozen) are always keyed.
 
 What the last build was made from is told by its record's ``others_key`` (a digest of each
 article's source path, slug and content hash, in order) and by the article cache's entries
