@@ -352,14 +352,15 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
             # but for the mention levels of the articles it names, the date and slug of one that
             # moved, and the articles added or removed: those alone are ranked again.
             ranking = KeptRanking(cache_dir / "related.pickle", code)
-            relevelled = [position for position, article in enumerate(ordered)
-                          if article.slug in edits.relevelled] if edits is not None else []
-            choices = ranking(ordered, settings.related_count,
-                              same_as=previous.get("related_key") if edits is not None else None, changed=relevelled,
-                              moved=_move(edits.reordered) if edits is not None else None,
-                              added=[place for place in relevelled if ordered[place].slug in edits.added]
-                              if edits is not None else (),
-                              removed=[removed.place for removed in edits.removed] if edits is not None else ())
+            if edits is None:
+                choices = ranking(ordered, settings.related_count)
+            else:
+                relevelled = [position for position, article in enumerate(ordered)
+                              if article.slug in edits.relevelled]
+                choices = ranking(ordered, settings.related_count, same_as=previous.get("related_key"),
+                                  changed=relevelled, moved=_move(edits.reordered),
+                                  added=[place for place in relevelled if ordered[place].slug in edits.added],
+                                  removed=[removed.place for removed in edits.removed])
             if edits is not None and ranking.reranked is None:
                 edits = None  # ranked without the last answer to compare with: any article's list may differ
             elif edits is not None and ranking.reranked:

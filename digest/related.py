@@ -17,8 +17,8 @@ import hashlib
 import pickle
 from bisect import bisect_left
 from collections import defaultdict
-from copy import copy
 from collections.abc import Callable, Collection, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -276,10 +276,7 @@ def without(chosen: Sequence[list[Choice]], removed: Sequence[int]) -> tuple[lis
     the positions ``removed``, taken out of every list; and the new positions of the lists
     they were taken out of, each with its length before (_Ranks.refill)."""
     gone = set(removed)
-    places = {}  # the new position of each old one kept
-    for old in range(len(chosen)):
-        if old not in gone:
-            places[old] = len(places)
+    places = {old: new for new, old in enumerate(old for old in range(len(chosen)) if old not in gone)}
     lists, lost = [], {}
     for old, picks in enumerate(chosen):
         if old in gone:
@@ -307,7 +304,7 @@ def renumbered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[
     ``was`` moved to position ``now``, the others in the same order: positions renumbered.
 
     The ranking keys no article by its position (``_Ranks.key``), so the lists are the same
-    but for those of pairs with the moved article, which its new date changes (rerank).
+    but for those of pairs with the moved article, which its new date or slug changes (rerank).
     """
     low, high, step = (now, was, 1) if now < was else (was, now, -1)
 
@@ -319,8 +316,7 @@ def renumbered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[
     order = list(range(len(chosen)))
     del order[was]
     order.insert(now, was)  # the old position of each new one
-    return [[(place(other), score, shared) if low <= other <= high else (other, score, shared)
-             for other, score, shared in chosen[old]] for old in order]
+    return [[(place(other), score, shared) for other, score, shared in chosen[old]] for old in order]
 
 
 def mention_codes(articles: Sequence[Article]) -> tuple[list[str], list[int]]:

@@ -525,9 +525,11 @@ class Edits:
         article entered or left it (moved_from), or it holds one that moved in the order (shifted)."""
         return topic in self.moved or self.reordered is not None and topic in self.topics
 
-    def source_moves(self, source: str | None) -> bool:
-        """Return whether the list of ``source`` (None: no source named) moved, as moves() tells."""
-        return source in self.sources_moved or self.reordered is not None and source == self.reordered.source
+    @property
+    def moving_sources(self) -> frozenset[str | None]:
+        """The sources whose lists moved (None: no source named), as moves() tells: an edited
+        article entered or left them (``sources_moved``), or they hold one that moved in the order."""
+        return self.sources_moved if self.reordered is None else self.sources_moved | {self.reordered.source}
 
     def shown_in(self, rows: Iterable, path: Callable[[object], str] = ITEM_PATH) -> bool:
         """Return whether an edited article is among ``rows``, whose articles' out_paths are

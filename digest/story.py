@@ -436,9 +436,7 @@ def plan_source_pages(ordered: list[Article], items: dict[str, ArticleItem], pag
     unknown: list[ArticleItem] = []
     edited = edits.articles if edits is not None else frozenset()
     moved = edits.sources_moved if edits is not None else frozenset()
-    reordered = edits.reordered if edits is not None else None
-    # The sources whose lists an edit moved: entered or left, or that of an article moved in the order.
-    moving = moved if reordered is None else moved | {reordered.source}
+    moving = edits.moving_sources if edits is not None else frozenset()
     edited_at: dict[str | None, list[int]] = {}  # where the edited articles are in each source's list
     indexes: dict[str | None, list[int]] = {}  # of the articles of the sources in ``moved``, among ``ordered``
     for index, article in enumerate(ordered):

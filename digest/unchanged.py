@@ -306,7 +306,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
     checks that. A page without a context (unchanged_articles) is one of them.
     """
     edited, topics, speakers, regrouped = edits.articles, edits.topics, edits.speakers, edits.regrouped
-    moves, dates_changed = edits.moves, edits.dates_changed
+    moves, dates_changed, moving_sources = edits.moves, edits.dates_changed, edits.moving_sources
     shown_in = edits.shown_in
 
     known = {}
@@ -334,7 +334,7 @@ def unchanged_pages(pages: Sequence[Page], edits: Edits, previous_keys: Mapping[
         elif kind is SourceContext:
             # The same articles in the same order, but in the lists of the sources an edited
             # article left or entered: those moved along (story.plan_source_pages).
-            if shown_in(context.items) or edits.source_moves(None if context.unknown else context.source.name):
+            if shown_in(context.items) or (None if context.unknown else context.source.name) in moving_sources:
                 continue
         elif kind is MonthContext:
             if any(shown_in(day.items) for day in context.month.days) or dates_changed:
