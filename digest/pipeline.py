@@ -360,7 +360,7 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
                 choices = ranking(ordered, settings.related_count, same_as=previous.get("related_key"),
                                   changed=relevelled, moved=_move(edits.reordered),
                                   added=[place for place in relevelled if ordered[place].slug in edits.added],
-                                  removed=[removed.place for removed in edits.removed])
+                                  removed=[removed.was for removed in edits.removed])
             if edits is not None and ranking.reranked is None:
                 edits = None  # ranked without the last answer to compare with: any article's list may differ
             elif edits is not None and ranking.reranked:

@@ -218,7 +218,8 @@ class KeptRanking:
     and on ``count``; ``key`` stands for the rest (digest's code). Fixing a typo, or adding a
     mention of a topic the article names often, changes none of them. An edit that changes
     an article's levels, date or slug, or adds articles, is ranked from the kept answer
-    (rerank); one that removes an article takes it out of the lists that held it (refill).
+    (rerank); one that removes articles takes them out of the lists that held them (refill),
+    before the articles it adds or changes are ranked.
     """
 
     def __init__(self, path: Path, key: str):
@@ -238,20 +239,24 @@ class KeptRanking:
         and slug of the one ``moved``, which is among them, and the articles at positions
         ``added`` (sorted, among them too), which it did not have, and but for the articles at
         its positions ``removed`` (sorted), which these lack: that answer, if kept, is taken
-        without going through the articles for theirs, or ranked again for the changed ones
-        alone, or for the lists that held a removed article."""
+        without going through the articles for theirs, or mended for the lists that held a
+        removed article and then ranked again for the changed ones alone. ``reranked`` then
+        tells which lists differ from it, renumbered for the edits; also when the lists to
+        mend are so many that every article is ranked again."""
         self.reranked = set() if not changed and not removed else None  # same inputs, same answer
         lost: dict[int, int] = {}
         try:
             kept_fingerprint, chosen = read_kept(self.path)
+            kept_answer = chosen
             if removed:
                 chosen, lost = without(chosen, removed)
             if added:
-                chosen = with_added(chosen, added)
+                chosen, places = with_added(chosen, added)
+                lost = {places[position]: length for position, length in lost.items()}
             if len(chosen) != len(articles):
                 raise ValueError("kept for other articles")
         except UNREADABLE:  # only ever a shortcut: ranked again
-            kept_fingerprint, chosen = "", None
+            kept_fingerprint, kept_answer, chosen = "", None, None
         if chosen is not None and moved is not None:
             chosen = renumbered(chosen, moved.was, moved.now)
         if same_as and kept_fingerprint == same_as and not changed and not removed:
@@ -260,13 +265,26 @@ class KeptRanking:
         ranks = _Ranks(articles)
         self.fingerprint = ranks.fingerprint(self.key, count)
         if kept_fingerprint == self.fingerprint:
-            return chosen
-        if same_as and kept_fingerprint == same_as and removed and not changed and len(lost) <= RERANK_MAX:
+            # The inputs of the kept answer, as after a file renamed (removed and added alike):
+            # that answer, as it was, rather than renumbered for the edits.
+            if kept_fingerprint == same_as:
+                self.reranked = set()
+            return kept_answer
+        if same_as and kept_fingerprint == same_as and len(lost) <= RERANK_MAX and len(changed) <= RERANK_MAX:
+            # The lists that lost a removed article are made whole first, from every article
+            # as they are now: then only the changed articles' levels (and the articles added,
+            # among them, whose lists are empty) differ from what the lists were ranked with.
             chosen, self.reranked = ranks.refill(count, chosen, lost)
-        elif same_as and kept_fingerprint == same_as and not removed and len(changed) <= RERANK_MAX:
-            chosen, self.reranked = ranks.rerank(count, chosen, changed, moved)
+            if changed:
+                chosen, differ = ranks.rerank(count, chosen, changed, moved)
+                self.reranked |= differ
         else:
-            chosen = _rank(ranks, count)
+            ranked = _rank(ranks, count)
+            if same_as and kept_fingerprint == same_as:
+                # Too many lists to mend one by one: ranked from every article, and compared
+                # with the last answer, renumbered for the edits, to tell which differ.
+                self.reranked = {position for position, (was, now) in enumerate(zip(chosen, ranked)) if was != now}
+            chosen = ranked
         keep(self.path, (self.fingerprint, chosen))
         return chosen
 
@@ -288,15 +306,16 @@ def without(chosen: Sequence[list[Choice]], removed: Sequence[int]) -> tuple[lis
     return lists, lost
 
 
-def with_added(chosen: Sequence[list[Choice]], added: Sequence[int]) -> list[list[Choice]]:
+def with_added(chosen: Sequence[list[Choice]], added: Sequence[int]) -> tuple[list[list[Choice]], list[int]]:
     """Return ``chosen`` (rank_related's answer) renumbered for the same articles with others
-    put in at the positions ``added`` (sorted), whose lists are empty until ranked (rerank)."""
+    put in at the positions ``added`` (sorted), whose lists are empty until ranked (rerank);
+    and the new position of each list of ``chosen``."""
     taken = set(added)
     places = [position for position in range(len(chosen) + len(added)) if position not in taken]  # of each old one
     lists: list[list[Choice]] = [[] for _ in range(len(chosen) + len(added))]
     for old, picks in enumerate(chosen):
         lists[places[old]] = [(places[other], score, shared) for other, score, shared in picks]
-    return lists
+    return lists, places
 
 
 def renumbered(chosen: Sequence[list[Choice]], was: int, now: int) -> list[list[Choice]]:

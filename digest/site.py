@@ -459,8 +459,10 @@ class Removed(NamedTuple):
     list that held it."""
 
     slug: str
+    source_path: str  # of its file, gone
     date: datetime.date | None
     place: int  # how many of this build's articles come before it in newest_first
+    was: int  # its place in the last build's order (newest_first), from 0
 
 
 @dataclass(frozen=True)
@@ -469,7 +471,7 @@ class Edits:
     every list of articles as it was (the same articles in each list, in the same order) but
     the lists of the topics in ``moved`` and of their pairs, of the sources in
     ``sources_moved``, and every list that holds the article ``reordered`` or an article
-    ``added``.
+    ``added``, or held one ``removed``.
 
     Planning makes, after such an edit, only the records of the pages it can have changed
     (plan_pages), and unchanged.unchanged_pages tells which of those it did.
@@ -502,8 +504,8 @@ class Edits:
     # The edited articles that the last build did not have (slugs): they entered each list
     # that holds them, whose topics and sources are among ``moved`` and ``sources_moved``.
     added: frozenset[str] = frozenset()
-    # The articles of the last build that are gone: they left each list that held them, as
-    # ``added`` entered theirs.
+    # The articles of the last build that are gone, newest first: they left each list
+    # that held them, as ``added`` entered theirs. A file renamed is one of each.
     removed: tuple[Removed, ...] = ()
     # The articles whose pages linked as before or after them an article that moved or is
     # gone, and now link another (slugs).

@@ -6,8 +6,8 @@ A page's key (workers.page_key) digests its whole context: at 10,000 articles, k
 This answers only for edits that leave the lists of articles (the index, the dates) as they
 were: the same files, each with the same slug and date, but for one edited article whose
 date or slug (from its title) may change, as long as no other article's slug changes with
-it, or for articles added, or one removed. The one that moved went, in each list that holds
-it, from its old place to its new one: the items between the two moved by one
+it, or for articles added or removed (a file renamed is both). The one that moved went, in
+each list that holds it, from its old place to its new one: the items between the two moved by one
 (site.shifted), and those pages are keyed, as are its old and new dates' pages, months and
 years, the archive, the pages of its old and new neighbours and every page of the speakers
 it quotes. An article added enters each of its lists, and one removed leaves them: their
@@ -25,8 +25,8 @@ each speaker for such an actor). Then a page's context can change only through a
 an edited article it shows, or through the totals, on the front page of a topic, a pair or a
 speaker, that count the edited article (or every page of a speaker whom it starts or stops
 quoting). The year and archive pages, which count the articles of each date, cannot change
-but with a date, an article added or one removed. For anything else (two articles dated,
-named anew or removed, an article added with one of those, a title that gives another
+but with a date, an article added or one removed. For anything else (two articles dated
+or named anew, articles added or removed with one of those, a title that gives another
 article another slug, a source name that gives another source another slug) every page is
 keyed, as before. Pages of a kind not named here (the overviews, the timeline, the search
 page: a few dozen) are always keyed.
@@ -40,7 +40,9 @@ unless a build that did not finish wrote them, which the digest then tells.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+import itertools
+import math
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -79,7 +81,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     edited article now names or no longer names (Edits.moved), their pairs', those of the
     sources it now names or no longer names (Edits.sources_moved), the order of an article
     whose date or slug changed, one at most (Edits.reordered), and the lists that articles
-    added entered (Edits.added) or that an article removed left (Edits.removed).
+    added entered (Edits.added) or that articles removed left (Edits.removed).
 
     ``previous_key`` is the last build record's ``others_key``, and ``current_key`` this
     build's (articles_key); ``ordered`` this build's articles, newest first, with
@@ -95,7 +97,7 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
     old_hashes = {source_path: entry.content_hash for source_path, entry in before.items() if entry is not None}
     candidates = _earlier_orders(ordered, before, added, gone)
     if candidates is None:
-        return None  # more than one article dated, named anew or removed, or one with others added: a full plan
+        return None  # more than one article dated or named anew, or one with others added or removed: a full plan
     for reordered, removed, earlier in candidates:
         if (articles_key(inputs_common, earlier, old_hashes) if before or gone else current_key) == previous_key:
             break
@@ -136,51 +138,72 @@ def find_edits(previous_key: object, current_key: str, inputs_common: str, order
             speakers.add(urls.speaker_path(slug))
             if quoted.get(slug) != quoting.get(slug) or moved_in_order:  # quoted before or after only, or named anew
                 regrouped.add(urls.speaker_path(slug))
-    if removed is not None:  # it left each of its lists, and its speakers'
-        entry = next(iter(gone.values()))
+    # Each removed article left each of its lists, and its speakers'. What it matched is taken
+    # out of the alias rows first: a file renamed is removed and added at one page.
+    removed_recounts = []
+    for gone_one in removed:
+        entry = gone[gone_one.source_path]
         sources_moved.add(entry.article.source or None)
         moved.update(_topics(entry.article))
         topics.update(_topics(entry.article))
         retitled = True
-        old_path = urls.article_path(removed.slug)
-        recounts += relisted(old_path, old_path, entry.analysis, None)
+        old_path = urls.article_path(gone_one.slug)
+        removed_recounts += relisted(old_path, old_path, entry.analysis, None)
         for speaker, _ in entry.analysis.voices:
             speakers.add(urls.speaker_path(speaker.slug))
             regrouped.add(urls.speaker_path(speaker.slug))
     if sources_moved and not _source_slugs_kept(ordered, before, gone):
         return None  # a source named anew, or no longer, gave another source another page slug
     # The articles beside the one that moved or left, in the order their pages link them, link others now.
-    neighbours = (_neighbours(earlier, reordered.old_slug) if reordered is not None
-                  else _neighbours(earlier, removed.slug) if removed is not None else frozenset())
+    left = [reordered.old_slug] if reordered is not None else [gone_one.slug for gone_one in removed]
+    neighbours = frozenset().union(*(_neighbours(earlier, slug) for slug in left))
     return Edits(frozenset(slugs), frozenset(articles), frozenset(topics), frozenset(speakers), frozenset(regrouped),
-                 retitled, tuple(recounts), frozenset(relevelled), moved=frozenset(moved),
+                 retitled, tuple(removed_recounts + recounts), frozenset(relevelled), moved=frozenset(moved),
                  sources_moved=frozenset(sources_moved), reordered=reordered,
                  added=frozenset(article.slug for article in ordered if article.source_path in added),
-                 removed=() if removed is None else (removed,), neighbours=neighbours)
+                 removed=removed, neighbours=neighbours)
 
 
 def _earlier_orders(ordered: Sequence[Article], before: Mapping[str, LoadedFile | None], added: Collection[str],
                     gone: Mapping[str, LoadedFile]
-                    ) -> list[tuple[Reordered | None, Removed | None, Sequence[Article]]] | None:
+                    ) -> list[tuple[Reordered | None, tuple[Removed, ...], Sequence[Article]]] | None:
     """Return what the last build's order may have been, with the article that moved in it
-    since, or the one removed since (each of the slugs it may have had): the order that the
-    last build's others_key tells. None when the edits are more than one such article, or
-    one with articles ``added``."""
+    since, or the articles removed since (with each of the slugs each may have had): the
+    order that the last build's others_key tells. None when more than one article moved, or
+    one moved with articles ``added`` or removed, or the removed ones may have had too many
+    slugs between them to try each way."""
     candidates = _reordered(ordered, before)
-    if candidates is None or (added or gone) and candidates != [None] or added and gone or len(gone) > 1:
+    if candidates is None or (added or gone) and candidates != [None]:
         return None
-    if added:
-        return [(None, None, [article for article in ordered if article.source_path not in added])]
-    if gone:
-        (source_path, entry), = gone.items()
-        found = []
-        for slug in _slugs_had(entry, source_path):
-            article = replace(entry.article, slug=slug)
-            place = bisect_left(ordered, order_key(article), key=order_key)
-            found.append((None, Removed(slug, article.date, place), [*ordered[:place], article, *ordered[place:]]))
-        return found
-    return [(reordered, None, ordered if reordered is None else _order_before(ordered, reordered))
-            for reordered in candidates]
+    if not gone:
+        if added:
+            return [(None, (), [article for article in ordered if article.source_path not in added])]
+        return [(reordered, (), ordered if reordered is None else _order_before(ordered, reordered))
+                for reordered in candidates]
+    # Each removed article as it may have been, one slug each (most had one: their title's).
+    ways = [[replace(entry.article, slug=slug) for slug in _slugs_had(entry, source_path)]
+            for source_path, entry in sorted(gone.items())]
+    if math.prod(map(len, ways)) > MAX_EARLIER_ORDERS:
+        return None
+    kept = [article for article in ordered if article.source_path not in added]
+    found = []
+    for removed in itertools.product(*ways):
+        if len({article.slug for article in removed}) < len(removed):
+            continue  # two articles of one build never share a slug
+        earlier = list(kept)
+        for article in removed:
+            insort(earlier, article, key=order_key)
+        found.append((None, tuple(sorted(
+            (Removed(article.slug, article.source_path, article.date,
+                     bisect_left(ordered, order_key(article), key=order_key),
+                     bisect_left(earlier, order_key(article), key=order_key)) for article in removed),
+            key=lambda gone_one: gone_one.was)), earlier))
+    return found
+
+
+# How many orders the last build may have had, with the slugs the removed articles may have
+# had, are tried against its others_key: two removed articles of colliding titles make a few.
+MAX_EARLIER_ORDERS = 64
 
 
 def _slugs_had(entry: LoadedFile, source_path: str) -> list[str]:

@@ -255,7 +255,7 @@ def test_articles_added_are_ranked_from_the_kept_ranking_in_their_places(tmp_pat
         expected = rank_related(after, count)
         ranked_from_all.clear()
         assert kept(after, count, same_as=last, changed=added, added=added) == expected, f"seed {seed}"
-        assert kept.reranked == {position for position, lists in enumerate(zip(with_added(old, added), expected))
+        assert kept.reranked == {position for position, lists in enumerate(zip(with_added(old, added)[0], expected))
                                  if lists[0] != lists[1]}
         assert len(ranked_from_all) == len(added)  # an article added leaves no other list
         lists_changed += bool(kept.reranked - set(added))
@@ -283,6 +283,50 @@ def test_an_article_removed_is_taken_out_of_the_kept_ranking(tmp_path, ranked_fr
         assert held <= kept.reranked == set(without(old, [removed])[1])
         lists_changed += bool(ranked_from_all)
     assert lists_changed >= 20
+
+
+def test_articles_removed_added_and_relevelled_at_once_are_ranked_from_the_kept_ranking(tmp_path, monkeypatch):
+    # Files deleted, a file renamed (removed and added), an edit beside them: the lists that
+    # lost an article are made whole, then ranked again for the articles added or relevelled.
+    for seed in range(80):
+        rng, topics, before, count = random_site(seed)
+        gone = sorted(rng.sample(range(len(before)), min(len(before) - 1, rng.choice([1, 2, 3]))))
+        kept_ones = [article for position, article in enumerate(before) if position not in gone]
+        edited = rng.randrange(len(kept_ones))
+        kept_ones[edited] = with_counts(rng, kept_ones[edited], topics)
+        after = newest_first(kept_ones + random_articles(rng, rng.choice([0, 1, 2]), topics))
+        added = sorted(position for position, article in enumerate(after) if article not in kept_ones)
+        changed = sorted({*added, after.index(kept_ones[edited])})
+        ranking = KeptRanking(tmp_path / f"related-{seed}.pickle", "code")
+        old = ranking(before, count)
+        last = ranking.fingerprint
+        expected = rank_related(after, count)
+        with monkeypatch.context() as patched:
+            patched.setattr(related_module, "_rank", None)  # not ranked from scratch
+            assert ranking(after, count, same_as=last, changed=changed, added=added, removed=gone) == expected, seed
+        renumbered_old = with_added(without(old, gone)[0], added)[0]
+        assert ranking.reranked >= {position for position, (was, now) in enumerate(zip(renumbered_old, expected))
+                                    if was != now}
+
+
+def test_edits_with_too_many_lists_to_mend_rank_every_article_and_tell_which_lists_differ(tmp_path, monkeypatch):
+    # Past RERANK_MAX lists, ranking every article costs less; compared with the last answer,
+    # renumbered, it still tells which lists differ, so that the build keys those pages alone.
+    monkeypatch.setattr(related_module, "RERANK_MAX", 0)
+    for seed in range(40):
+        rng, topics, before, count = random_site(seed)
+        if len(before) < 2:
+            continue
+        gone = [rng.randrange(len(before))]
+        after = [article for position, article in enumerate(before) if position not in gone]
+        after[0] = with_counts(rng, after[0], topics)
+        ranking = KeptRanking(tmp_path / f"related-{seed}.pickle", "code")
+        old = ranking(before, count)
+        last = ranking.fingerprint
+        expected = rank_related(after, count)
+        assert ranking(after, count, same_as=last, changed=[0], removed=gone) == expected
+        assert ranking.reranked == {position for position, (was, now) in enumerate(zip(without(old, gone)[0], expected))
+                                    if was != now}
 
 
 def test_a_ranking_renumbered_for_a_moved_article_names_the_same_articles():
