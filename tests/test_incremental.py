@@ -690,10 +690,13 @@ EDITS = {
     "the newest article deleted": (lambda corpus: (corpus / "report-119.md").unlink(), True),
     "two articles deleted": (lambda corpus: [(corpus / f"report-0{number}.md").unlink() for number in (59, 60)],
                              True),
-    # A file renamed is one removed and one added, at the same place with the same page.
+    # A file renamed, with the same page and place in each list, is an edit of the article it was.
     "a file renamed": (lambda corpus: (corpus / "report-060.md").rename(corpus / "renamed-060.md"), True),
-    # Report 119, the newest, is among the articles shown for its aliases: taken out, then put back.
-    "the newest file renamed": (lambda corpus: (corpus / "report-119.md").rename(corpus / "renamed-119.md"), True),
+    # Dated anew too, it is one removed and one added, at the same page. Report 119, the newest,
+    # is among the articles shown for its aliases: taken out of their rows, then put back.
+    "the newest file renamed and dated anew": (lambda corpus: [
+        (corpus / "report-119.md").rename(corpus / "renamed-119.md"),
+        replace_in("renamed-119.md", "2021-06-28", "2021-06-29")(corpus)], True),
     "an article deleted and another added": (lambda corpus: [(corpus / "report-024.md").unlink(),
                                                              write_articles(corpus, [130])], True),
     # An article added and another dated anew: left to a full plan.
@@ -735,11 +738,11 @@ REORDERING = {"another title", "another title for the newest", "a date and a tit
               "a date and a topic it did not have", "no date any more, beside an undated one",
               "an earlier date for an article quoting a speaker", "a date for an undated one"}
 # The edits that add articles, which enter the related lists of others, as do new levels.
-ADDING = {"an article added", "an article added among older ones", "two articles added", "a file renamed",
-          "the newest file renamed", "an article deleted and another added"}
+ADDING = {"an article added", "an article added among older ones", "two articles added",
+          "the newest file renamed and dated anew", "an article deleted and another added"}
 # The edits that delete an article, which leaves other articles' related lists.
 REMOVING = {"an article deleted", "an article quoting a speaker deleted", "the newest article deleted",
-            "two articles deleted", "a file renamed", "the newest file renamed", "an article deleted and another added"}
+            "two articles deleted", "the newest file renamed and dated anew", "an article deleted and another added"}
 # The edits that take two articles out of each list, or one out and one in, from its middle.
 TWO_MOVED = {"two articles deleted", "an article deleted and another added"}
 # The edits made to a site whose reports 50 and 51 have no date; to one whose report 12
@@ -954,7 +957,7 @@ def random_edit(rng, corpus: Path) -> str:
     path = rng.choice(reports)
     text = path.read_text()
     kind = rng.choice(["date", "date", "title", "title", "title of another", "topic", "no topic", "source",
-                       "quote", "sentence", "added", "added", "deleted", "no date"])
+                       "quote", "sentence", "added", "added", "deleted", "renamed", "no date"])
     if kind in ("date", "no date"):
         found = re.search(r"^date: (.*)\n", text, re.M)
         day = START + datetime.timedelta(days=rng.randint(-30, 160))
@@ -986,6 +989,9 @@ def random_edit(rng, corpus: Path) -> str:
     elif kind == "deleted":
         path.unlink()
         return f"{kind} {path.name}"
+    elif kind == "renamed":
+        renamed = path.rename(corpus / f"added-{rng.randint(1000, 1999)}.md")
+        return f"{kind} {path.name} {renamed.name}"
     path.write_text(text)
     return f"{kind} {path.name}"
 
