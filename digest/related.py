@@ -265,8 +265,8 @@ class KeptRanking:
         ranks = _Ranks(articles)
         self.fingerprint = ranks.fingerprint(self.key, count)
         if kept_fingerprint == self.fingerprint:
-            # The inputs of the kept answer, as after a file renamed (removed and added alike):
-            # that answer, as it was, rather than renumbered for the edits.
+            # The inputs of the kept answer, as when the articles removed and added have the
+            # same slugs, dates and levels: that answer, as it was, not renumbered for the edits.
             if kept_fingerprint == same_as:
                 self.reranked = set()
             return kept_answer

@@ -505,7 +505,8 @@ class Edits:
     # that holds them, whose topics and sources are among ``moved`` and ``sources_moved``.
     added: frozenset[str] = frozenset()
     # The articles of the last build that are gone, newest first: they left each list
-    # that held them, as ``added`` entered theirs. A file renamed is one of each.
+    # that held them, as ``added`` entered theirs. A file renamed and dated anew is one of
+    # each (renamed alone, it is an edit of its article).
     removed: tuple[Removed, ...] = ()
     # The articles whose pages linked as before or after them an article that moved or is
     # gone, and now link another (slugs).

@@ -16,7 +16,7 @@ import pytest
 from digest.aliases import count_aliases
 from digest.cache import cache_shard
 from digest.export import KeptRecords
-from digest import pipeline
+from digest import pipeline, unchanged
 from digest.pipeline import build_site, cache_folder
 from digest.stored import Stored
 from digest.site import Settings, plan_pages, plan_site
@@ -690,6 +690,12 @@ EDITS = {
     "the newest article deleted": (lambda corpus: (corpus / "report-119.md").unlink(), True),
     "two articles deleted": (lambda corpus: [(corpus / f"report-0{number}.md").unlink() for number in (59, 60)],
                              True),
+    "five articles deleted": (lambda corpus: [(corpus / f"report-{number:03d}.md").unlink()
+                                              for number in (100, 103, 104, 111, 117)], True),
+    # Reports 10 and 12 have the same title: the later path's slug has a suffix, which the
+    # removed article's page had; without report 10, report 12 would have the plain slug.
+    "the second of two of the same title deleted": (lambda corpus: (corpus / "report-012.md").unlink(), True),
+    "the first of two of the same title deleted": (lambda corpus: (corpus / "report-010.md").unlink(), False),
     # A file renamed, with the same page and place in each list, is an edit of the article it was.
     "a file renamed": (lambda corpus: (corpus / "report-060.md").rename(corpus / "renamed-060.md"), True),
     # Dated anew too, it is one removed and one added, at the same page. Report 119, the newest,
@@ -742,16 +748,21 @@ ADDING = {"an article added", "an article added among older ones", "two articles
           "the newest file renamed and dated anew", "an article deleted and another added"}
 # The edits that delete an article, which leaves other articles' related lists.
 REMOVING = {"an article deleted", "an article quoting a speaker deleted", "the newest article deleted",
-            "two articles deleted", "the newest file renamed and dated anew", "an article deleted and another added"}
+            "two articles deleted", "five articles deleted", "the second of two of the same title deleted",
+            "the newest file renamed and dated anew", "an article deleted and another added"}
+# The edits made to a site whose report 12 has the title of report 10.
+SAME_TITLE = {"a title for one of two that had the same", "the second of two of the same title deleted",
+              "the first of two of the same title deleted"}
 # The edits that take two articles out of each list, or one out and one in, from its middle.
-TWO_MOVED = {"two articles deleted", "an article deleted and another added"}
+TWO_MOVED = {"two articles deleted", "five articles deleted", "an article deleted and another added"}
 # The edits made to a site whose reports 50 and 51 have no date; to one whose report 12
 # has the title of report 10.
 UNDATED_FIRST = {"no date any more, beside an undated one", "a date for an undated one"}
 # The edits whose alias rows are counted again: the last build's do not name the article that
 # takes the place of the one the edit takes out (aliases.updated_aliases).
 ROWS_COUNTED_AGAIN = {"a shown article's alias put another way", "a date years earlier, in another year",
-                      "no date any more, beside an undated one", "the newest article deleted"}
+                      "no date any more, beside an undated one", "the newest article deleted",
+                      "five articles deleted"}
 
 
 @pytest.mark.parametrize("edit_name", EDITS)
@@ -766,7 +777,7 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
     if edit_name in UNDATED_FIRST:
         replace_in("report-050.md", "date: 2021-04-20\n", "")(corpus)
         replace_in("report-051.md", "date: 2021-04-21\n", "")(corpus)
-    if edit_name == "a title for one of two that had the same":
+    if edit_name in SAME_TITLE:
         replace_in("report-012.md", "The bakery question, report 12", "The orchestra question, report 10")(corpus)
     out_dir = tmp_path / "incremental" / "site"
     build_site(corpus, out_dir, settings=settings)
@@ -777,6 +788,8 @@ def test_pages_an_edit_cannot_change_keep_the_keys_a_full_build_makes(corpus, tm
     updated = []
     update = pipeline.updated_aliases
     monkeypatch.setattr(pipeline, "updated_aliases", lambda *args: updated.append(update(*args)) or updated[-1])
+    # The slugs that articles removed had are tried the likeliest first: the first order is the one.
+    monkeypatch.setattr(unchanged, "MAX_EARLIER_ORDERS", 1)
     change(corpus)
     report = build_site(corpus, out_dir, settings=settings)
     fresh = tmp_path / "fresh" / "site"
