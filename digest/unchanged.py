@@ -27,7 +27,7 @@ each speaker for such an actor). Then a page's context can change only through a
 an edited article it shows, or through the totals, on the front page of a topic, a pair or a
 speaker, that count the edited article (or every page of a speaker whom it starts or stops
 quoting). The year and archive pages, which count the articles of each date, cannot change
-but with a date, an article added or one removed. For anything else (two articles dated
+but with a date, or articles added or removed. For anything else (two articles dated
 or named anew, articles added or removed with one of those, a title that gives another
 article another slug, a source name that gives another source another slug) every page is
 keyed, as before. Pages of a kind not named here (the overviews, the timeline, the search
