@@ -38,7 +38,7 @@ from .related import KeptRanking, Move
 from .render import find_asset, make_environment, navigation, template_search_path
 from .postings import Postings, edited_entries
 from .search import SearchInput, index_files, search_input
-from .site import Reordered, Settings, list_items, newest_first, plan_inputs, plan_pages
+from .site import Reordered, Settings, list_items, newest_first, plan_inputs, plan_pages, render_order
 from .sitemap import render_sitemap
 from .stored import Stored, receive, send
 from .tag import compile_matcher
@@ -391,7 +391,8 @@ def _build_site(articles_dir: Path, out_dir: Path, taxonomy_path: Path | None, s
         progress("write", 0, len(pages))
         page_keys, rendered = render_pages(
             pages, environment, nav, settings.site_title, staging, previous_keys, known, common_key, hashes,
-            render_workers, on_done=lambda done: progress("write", done, len(pages)), meanwhile=write_other_files)
+            render_workers, on_done=lambda done: progress("write", done, len(pages)), meanwhile=write_other_files,
+            order=render_order(pages, to_plan.listed))
         if writer is not None:
             layout.update(writer.result())
         if searcher is not None:

@@ -232,6 +232,11 @@ class ArticleContext:
     related: tuple[RelatedItem, ...] = ()  # most related first
 
     @property
+    def newest_item(self) -> ArticleItem:
+        """The article this page shows (render_order)."""
+        return self.item
+
+    @property
     def fields(self) -> tuple[FieldOrigin, ...]:
         return self.analysis.fields
 
@@ -274,6 +279,11 @@ class ListContext:
     items: tuple[ArticleItem, ...]
     pager: Pager | None = None  # only on a list split into pages
 
+    @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of this page, if it lists any (render_order)."""
+        return self.items[0] if self.items else None
+
 
 class TopicArticle(NamedTuple):
     """An article on the pages of one of its topics.
@@ -315,6 +325,11 @@ class TopicContext:
     alias_rows: tuple[AliasRow, ...] = ()  # why this tag: each alias, its matches and articles
     timeline: Timeline | None = None  # the topic's articles over time, on its front page (story.py)
 
+    @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of this page, if it lists any (render_order)."""
+        return self.entries[0].item if self.entries else None
+
 
 @dataclass(frozen=True)
 class SearchContext:
@@ -324,6 +339,11 @@ class SearchContext:
     root_url: str  # the site root relative to the page, prefixed to the out_paths of the index
     index_out_path: str
     script_out_path: str
+
+    @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of this page, if it lists any (render_order)."""
+        return self.items[0] if self.items else None
 
 
 @dataclass(frozen=True)
@@ -412,6 +432,11 @@ class YearContext:
 @dataclass(frozen=True)
 class MonthContext:
     month: MonthGroup
+
+    @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of the month (render_order)."""
+        return next((day.items[0] for day in self.month.days if day.items), None)
 
 
 @dataclass(frozen=True)
@@ -1197,3 +1222,23 @@ def check_collisions(pages: list[Page]) -> None:
                 f"{page.out_path}; rename one of them"
             )
         claimed[page.out_path] = page
+
+
+def render_order(pages: Sequence[Page], listed: Sequence[ArticleItem]) -> list[int]:
+    """Return the indexes of ``pages`` in the order to render them: first the pages that list
+    no article, then by the newest article each shows (``listed``, newest first, tells which
+    is newest), in plan order among equals.
+
+    An article shows on its own page and on a dozen lists: the index, its date, topics,
+    pairs, speakers and source. Rendered close together, those pages find what the worker
+    made for it (its card, its sentences) still kept (fragments.py keeps the last few
+    thousand). Rendered list after list, as planned, a site of 100,000 articles made each
+    card again for each list, and read each tag's sentences twice.
+    """
+    position = {id(item): place for place, item in enumerate(listed)}
+
+    def newest(index: int) -> int:
+        item = getattr(pages[index].context, "newest_item", None)
+        return -1 if item is None else position.get(id(item), -1)
+
+    return sorted(range(len(pages)), key=newest)

@@ -64,6 +64,11 @@ class VoicesContext:
     unknown_articles: int = 0
 
     @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article this page quotes, if it quotes any (site.render_order)."""
+        return self.unknown[0][0] if self.unknown else None
+
+    @property
     def unattributed(self) -> tuple[QuoteLine, ...]:
         """Quotations whose speaker the digest cannot tell."""
         return tuple(QuoteLine(quotation, item) for item, analysis in self.unknown
@@ -96,6 +101,11 @@ class PersonContext:
     # place in analysis.speakers.
     quoted: tuple[QuotedIn, ...]
     pager: Pager | None = None  # None when every such article is on this page
+
+    @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of this page, if it shows any (site.render_order)."""
+        return self.quoted[0].item if self.quoted else None
 
     @property
     def groups(self) -> tuple[tuple[ArticleItem, tuple[QuoteLine, ...]], ...]:
@@ -138,6 +148,11 @@ class PairContext:
     pager: Pager | None = None  # None when every article of the pair is on this page
 
     @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of this page, if it shows any (site.render_order)."""
+        return self.found[0].actor.item if self.found else None
+
+    @property
     def entries(self) -> tuple[PairArticle, ...]:
         """Newest first."""
         return tuple(PairArticle(actor.item, (actor.evidence, place.evidence)) for actor, place in self.found)
@@ -172,6 +187,11 @@ class SourceContext:
     items: tuple[ArticleItem, ...]  # this page's, newest first
     pager: Pager | None = None  # None when every article of the source is on this page
     unknown: bool = False  # the articles that name no source, rather than a source's
+
+    @property
+    def newest_item(self) -> ArticleItem | None:
+        """The newest article of this page, if it lists any (site.render_order)."""
+        return self.items[0] if self.items else None
 
 
 @dataclass(frozen=True)

@@ -170,8 +170,10 @@ def render_pages(pages: Sequence, environment, nav: tuple[tuple[str, str], ...],
                  previous_keys: Mapping[str, str],
                  known: Mapping[str, str], common_key: str, hashes: ArticleHashes, workers: int,
                  on_done: Callable[[int], None] = lambda done: None,
-                 meanwhile: Callable[[], None] | None = None) -> tuple[dict[str, str], int]:
-    """Write every page into the staging folder, using ``workers`` processes.
+                 meanwhile: Callable[[], None] | None = None,
+                 order: Sequence[int] | None = None) -> tuple[dict[str, str], int]:
+    """Write every page into the staging folder, using ``workers`` processes, in ``order``
+    (indexes of ``pages``; site.render_order) or else as they come.
 
     A page whose key (``common_key`` and its context) is the one it had in the previous
     build is taken over from the previous site instead of being rendered again, or left as it
@@ -183,7 +185,8 @@ def render_pages(pages: Sequence, environment, nav: tuple[tuple[str, str], ...],
     """
     _job.update(pages=pages, environment=environment, nav=nav, site_title=site_title, staging=staging,
                 previous_keys=previous_keys, known=known, common_key=common_key, hashes=hashes)
-    chunks = [range(start, min(start + RENDER_CHUNK, len(pages))) for start in range(0, len(pages), RENDER_CHUNK)]
+    order = range(len(pages)) if order is None else order
+    chunks = [order[start:start + RENDER_CHUNK] for start in range(0, len(order), RENDER_CHUNK)]
     done = 0
 
     def count(chunk: range) -> None:
@@ -196,10 +199,10 @@ def render_pages(pages: Sequence, environment, nav: tuple[tuple[str, str], ...],
     for chunk_keys, chunk_rendered in _shared(_render_chunk, chunks, workers, meanwhile, count):
         keys.update(chunk_keys)
         rendered += chunk_rendered
-    return keys, rendered
+    return {page.out_path: keys[page.out_path] for page in pages}, rendered  # in the plan's order, whatever ``order``
 
 
-def _render_chunk(indices: range) -> tuple[dict[str, str], int]:
+def _render_chunk(indices: Sequence[int]) -> tuple[dict[str, str], int]:
     pages, staging, previous_keys, known = _job["pages"], _job["staging"], _job["previous_keys"], _job["known"]
     held = staging.held
     keys: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """Planning the pages: orders, groups, counts, links and path collisions."""
 
 import datetime
-from dataclasses import FrozenInstanceError, fields, replace
+from dataclasses import FrozenInstanceError, fields, is_dataclass, replace
 
 import pytest
 
@@ -163,3 +163,40 @@ def test_the_pages_planned_after_an_article_is_dated_anew_are_those_that_changed
         planned_pages += len(planned)
         changed_pages += len(changed)
     assert planned_pages < 2 * changed_pages  # not every page
+
+
+def _articles_shown(value, found: list) -> None:
+    """Put in ``found`` every ArticleItem that ``value``, a page's context, holds at any depth."""
+    if isinstance(value, ArticleItem):
+        found.append(value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for field in fields(value):
+            _articles_shown(getattr(value, field.name), found)
+    elif isinstance(value, (tuple, list)):
+        for part in value:
+            _articles_shown(part, found)
+
+
+def test_pages_render_by_the_newest_article_they_show(tagged, taxonomy):
+    # The order changes no page, only how soon a worker meets an article again: it must put
+    # each page at the newest article the page shows, whatever kind of page it is.
+    from digest.site import ArticleContext, render_order
+
+    plan = plan_site(tagged, taxonomy, Settings(page_size=2))
+    item_of = {page.context.article.slug: page.context.item for page in plan.pages
+               if isinstance(page.context, ArticleContext)}
+    listed = [item_of[article.slug] for article in plan.articles]
+    position = {id(item): place for place, item in enumerate(listed)}
+
+    def newest_shown(page):
+        if isinstance(page.context, ArticleContext):  # its neighbours and related articles are links, not the page's
+            return position[id(page.context.item)]
+        found = []
+        _articles_shown(page.context, found)
+        return min((position[id(item)] for item in found), default=-1)
+
+    expected = sorted(range(len(plan.pages)), key=lambda index: newest_shown(plan.pages[index]))
+    assert render_order(plan.pages, listed) == expected
+    placed = {plan.pages[index].template for index in expected if newest_shown(plan.pages[index]) >= 0}
+    assert {"article.html", "index.html", "date.html", "month.html", "topic.html", "pair.html", "person.html",
+            "source.html", "search.html"} <= placed
