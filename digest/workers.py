@@ -189,7 +189,7 @@ def render_pages(pages: Sequence, environment, nav: tuple[tuple[str, str], ...],
     chunks = [order[start:start + RENDER_CHUNK] for start in range(0, len(order), RENDER_CHUNK)]
     done = 0
 
-    def count(chunk: range) -> None:
+    def count(chunk: Sequence[int]) -> None:
         nonlocal done
         done += len(chunk)
         on_done(done)
